@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from bumble import hci
+from bumble import hci, rfcomm
+from bumble.core import PhysicalTransport
 
 from kiosks.bluetooth.protocol import Bye, Error, Hello, Message, Shops
 from kiosks.bluetooth.transport import (
@@ -93,10 +94,7 @@ async def test_kiosk_pairs_a_handheld_that_did_not_pair_before_reading_its_frame
     link: VirtualLink, kiosk: tuple[KioskRadio, EchoKiosk]
 ) -> None:
     # Given a handheld that opens the RFCOMM channel without pairing first
-    radio, pda = await handheld(link)
-    from bumble import rfcomm
-    from bumble.core import PhysicalTransport
-
+    radio, _ = await handheld(link)
     connection = await radio.device.connect(kiosk[0].address, transport=PhysicalTransport.BR_EDR)
     multiplexer = await rfcomm.Client(connection).start()
     dlc = await multiplexer.open_dlc(kiosk[0].channel)
