@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class CustomersConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'customers'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "customers"

@@ -1,3 +1,67 @@
+"""Kiosks (the shop client computers with a radio) and who is in range of them."""
+
 from django.db import models
 
-# Create your models here.
+
+class Kiosk(models.Model):
+    """A client computer with a short-range radio, placed in a shop or anywhere in the mall.
+
+    It talks to the server with an API key; only a hash of the key is kept.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    #: The shop the kiosk stands in; its position is then the shop's.
+    shop = models.ForeignKey(
+        "mall.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="kiosks"
+    )
+    #: Own position, for a kiosk outside any shop (entrance, corridor).
+    floor = models.SmallIntegerField(null=True, blank=True)
+    x = models.FloatField(null=True, blank=True)
+    y = models.FloatField(null=True, blank=True)
+    #: First characters of the key, to find the row without trying every hash.
+    key_prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(shop__isnull=False)
+                | models.Q(floor__isnull=False, x__isnull=False, y__isnull=False),
+                name="kiosk_has_position",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def position(self) -> tuple[int, float, float]:
+        """(floor, x, y) of the kiosk: its shop's, or its own."""
+        if self.shop_id is not None:
+            return (self.shop.floor, self.shop.x, self.shop.y)
+        return (self.floor, self.x, self.y)
+
+
+class Presence(models.Model):
+    """A shopper in range of a kiosk, from their first sighting until the kiosk reports
+    them gone."""
+
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE, related_name="presences")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="presences"
+    )
+    arrived_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kiosk", "customer"], name="unique_presence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} at {self.kiosk_id}"

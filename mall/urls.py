@@ -1,22 +1,53 @@
-"""
-URL configuration for mall project.
+"""URLs: the admin, the HTTP API (DESIGN.md, "HTTP API") and its schema and docs."""
 
-The `urlpatterns` list routes URLs to views. For more information please see:
-    https://docs.djangoproject.com/en/5.2/topics/http/urls/
-Examples:
-Function views
-    1. Add an import:  from my_app import views
-    2. Add a URL to urlpatterns:  path('', views.home, name='home')
-Class-based views
-    1. Add an import:  from other_app.views import Home
-    2. Add a URL to urlpatterns:  path('', Home.as_view(), name='home')
-Including another URLconf
-    1. Import the include() function: from django.urls import include, path
-    2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
-"""
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from customers import apis as customer_apis
+from kiosks import apis as kiosk_apis
+from stock import apis as stock_apis
+
+shop_api = [
+    path("stock/", stock_apis.StockListApi.as_view(), name="shop-stock"),
+    path("stock/<int:item_id>/", stock_apis.StockDetailApi.as_view(), name="shop-stock-item"),
+    path("sales/", stock_apis.SaleCreateApi.as_view(), name="shop-sales"),
+    path("shares/", customer_apis.ShopSharesApi.as_view(), name="shop-shares"),
+    path("requests/", customer_apis.ShopRequestsApi.as_view(), name="shop-requests"),
+    path(
+        "requests/<int:request_id>/reply/",
+        customer_apis.ShopRequestReplyApi.as_view(),
+        name="shop-request-reply",
+    ),
+    path("customers/<str:code>/", customer_apis.ShopCustomerApi.as_view(), name="shop-customer"),
+    path(
+        "customers/<str:code>/face/",
+        customer_apis.ShopCustomerFaceApi.as_view(),
+        name="shop-customer-face",
+    ),
+    path(
+        "customers/<str:code>/desires/<int:desire_id>/",
+        customer_apis.ShopDesireNoteApi.as_view(),
+        name="shop-customer-desire",
+    ),
+]
+
+api = [
+    path("customers/", customer_apis.CustomerRegisterApi.as_view(), name="customer-register"),
+    path("me/", customer_apis.MeApi.as_view(), name="me"),
+    path("me/shares/", customer_apis.MeSharesApi.as_view(), name="me-shares"),
+    path("me/requests/", customer_apis.MeRequestsApi.as_view(), name="me-requests"),
+    path("kiosk/sightings/", kiosk_apis.SightingApi.as_view(), name="kiosk-sightings"),
+    path("kiosk/departures/", kiosk_apis.DepartureApi.as_view(), name="kiosk-departures"),
+    path("shops/<slug:slug>/", include(shop_api)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
 
 urlpatterns = [
-    path('admin/', admin.site.urls),
+    path("admin/", admin.site.urls),
+    path("api/", include(api)),
 ]
+
+handler404 = "mall.api_errors.handler404"
+handler500 = "mall.api_errors.handler500"

@@ -1,3 +1,75 @@
+"""The matching index (vocabulary and postings), synonyms, and the live cards."""
+
 from django.db import models
 
-# Create your models here.
+
+class SynonymGroup(models.Model):
+    """Words that mean the same to shoppers, one Solr line: ``sneakers, trainers``."""
+
+    words = models.CharField(max_length=500, help_text="Comma-separated: sneakers, trainers")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["words"]
+
+    def __str__(self) -> str:
+        return self.words
+
+    def word_list(self) -> list[str]:
+        return [word.strip() for word in self.words.split(",") if word.strip()]
+
+
+class Term(models.Model):
+    """A word of the stock vocabulary, in its matching form (see ``matching.engine``).
+
+    Typo lookups search this table (by first letter and length), never the stock itself.
+    """
+
+    word = models.CharField(max_length=64, unique=True)
+    first = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["word"]
+        indexes = [models.Index(fields=["first", "length"], name="term_first_length")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class ItemTerm(models.Model):
+    """Posting: stock item ``item`` contains term ``term``."""
+
+    item = models.ForeignKey("stock.StockItem", on_delete=models.CASCADE, related_name="terms")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="postings")
+
+    class Meta:
+        ordering = ["term_id", "item_id"]
+        indexes = [models.Index(fields=["term", "item"], name="itemterm_term_item")]
+
+    def __str__(self) -> str:
+        return f"{self.term_id}:{self.item_id}"
+
+
+class Card(models.Model):
+    """A customer card live on a shop's screens: the shopper was sighted and this shop
+    stocks something they want. Withdrawn (deleted) when that stops being true."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="cards"
+    )
+    shop = models.ForeignKey("mall.Shop", on_delete=models.CASCADE, related_name="cards")
+    #: Distance in metres from where the shopper was seen to the shop.
+    distance_m = models.FloatField()
+    #: The wants this shop can serve: [{"id", "name", "level"}].
+    desires = models.JSONField(default=list)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-seen_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "shop"], name="unique_card"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} @ {self.shop_id}"

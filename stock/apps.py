@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class StockConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'stock'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "stock"

@@ -1,0 +1,293 @@
+"""Shopper API: registration, own profile, shares and requests; a shop's view of a shopper."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from customers.faces import MAX_BYTES
+from customers.models import Customer, PaymentMethod, Ranking, ShopRequest
+from customers.selectors import customer_by_code, customer_visible_to_shop
+from customers.services import (
+    DesireInput,
+    customer_delete,
+    customer_register,
+    customer_update,
+    desire_note_set,
+    share_create,
+    shop_request_create,
+    shop_request_payload,
+    shop_request_reply,
+)
+from mall.errors import NotFound
+from mall.permissions import IsShopper, request_customer, shop_for_request, validated
+from mall.selectors import shop_by_slug
+
+MAX_DESIRES = 20
+MAX_KEYWORDS = 10
+
+
+class DesireSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, trim_whitespace=True)
+    keywords = serializers.ListField(
+        child=serializers.CharField(max_length=100), max_length=MAX_KEYWORDS, default=list
+    )
+    level = serializers.IntegerField(min_value=1, max_value=5, default=3)
+
+
+class DesiresField(serializers.ListField):
+    """A list of wants; in a multipart form it arrives as one JSON string."""
+
+    child = DesireSerializer()
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError as exc:
+                raise serializers.ValidationError("Not valid JSON.") from exc
+        return super().to_internal_value(data)
+
+
+def _desire_inputs(items: list[dict[str, Any]]) -> list[DesireInput]:
+    return [
+        DesireInput(
+            name=item["name"],
+            keywords=[k.strip() for k in item["keywords"] if k.strip()],
+            level=item["level"],
+        )
+        for item in items
+    ]
+
+
+def customer_profile(customer: Customer) -> dict[str, Any]:
+    return {
+        "code": customer.code,
+        "payment_method": customer.payment_method,
+        "ranking": customer.ranking,
+        "has_face_image": bool(customer.face_image),
+        "consent_at": customer.consent_at,
+        "expires_at": customer.expires_at,
+        "desires": [
+            {
+                "id": d.pk,
+                "name": d.name,
+                "keywords": d.keywords,
+                "level": d.level,
+                "note": d.note,
+                "expires_at": d.expires_at,
+            }
+            for d in customer.desires.all()
+        ],
+    }
+
+
+class RegistrationThrottle(ScopedRateThrottle):
+    scope_attr = "throttle_scope"
+
+
+class CustomerRegisterApi(APIView):
+    """Register a shopper; answers their code and secret token (shown once)."""
+
+    authentication_classes: list = []
+    throttle_classes = [RegistrationThrottle]
+    throttle_scope = "registration"
+
+    class InputSerializer(serializers.Serializer):
+        desires = DesiresField(min_length=1, max_length=MAX_DESIRES)
+        payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+        ranking = serializers.ChoiceField(choices=Ranking.choices, default=Ranking.NEAREST)
+        consent = serializers.BooleanField(default=False)
+        face_image = serializers.FileField(required=False, allow_empty_file=False)
+
+    class OutputSerializer(serializers.Serializer):
+        code = serializers.CharField()
+        token = serializers.CharField()
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = validated(self.InputSerializer, request.data)
+        face = data.get("face_image")
+        registration = customer_register(
+            desires=_desire_inputs(data["desires"]),
+            payment_method=data["payment_method"],
+            ranking=data["ranking"],
+            consent=data["consent"],
+            face_jpeg=_read_upload(face) if face is not None else None,
+        )
+        return Response(
+            {
+                "code": registration.customer.code,
+                "token": registration.token,
+                "expires_at": registration.customer.expires_at,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _read_upload(upload: Any) -> bytes:
+    # One byte over the limit is enough for face_image_clean to refuse it.
+    return upload.read(MAX_BYTES + 1)
+
+
+class MeApi(APIView):
+    """The shopper's own profile and wants."""
+
+    permission_classes = [IsShopper]
+
+    class PatchSerializer(serializers.Serializer):
+        desires = DesiresField(min_length=1, max_length=MAX_DESIRES, required=False)
+        ranking = serializers.ChoiceField(choices=Ranking.choices, required=False)
+        payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+
+    def get(self, request: Request) -> Response:
+        return Response(customer_profile(request_customer(request)))
+
+    @extend_schema(request=PatchSerializer)
+    def patch(self, request: Request) -> Response:
+        data = validated(self.PatchSerializer, request.data)
+        customer = request_customer(request)
+        results = customer_update(
+            customer=customer,
+            desires=_desire_inputs(data["desires"]) if "desires" in data else None,
+            ranking=data.get("ranking"),
+            payment_method=data.get("payment_method"),
+        )
+        return Response({**customer_profile(customer), "results": results})
+
+    def delete(self, request: Request) -> Response:
+        customer_delete(customer=request_customer(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeSharesApi(APIView):
+    """The shopper lets a shop read their wants."""
+
+    permission_classes = [IsShopper]
+
+    class InputSerializer(serializers.Serializer):
+        shop = serializers.SlugField(max_length=50)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request) -> Response:
+        data = validated(self.InputSerializer, request.data)
+        share = share_create(customer=request_customer(request), shop=shop_by_slug(data["shop"]))
+        return Response({"shop": share.shop.slug, "created_at": share.created_at}, status=201)
+
+
+class MeRequestsApi(APIView):
+    """The shopper sends a shop a message (sharing with it)."""
+
+    permission_classes = [IsShopper]
+
+    class InputSerializer(serializers.Serializer):
+        shop = serializers.SlugField(max_length=50)
+        text = serializers.CharField(max_length=500)
+
+    @extend_schema(request=InputSerializer)
+    def get(self, request: Request) -> Response:
+        requests = request_customer(request).requests.select_related("shop", "customer")
+        return Response([shop_request_payload(r) for r in requests])
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request) -> Response:
+        data = validated(self.InputSerializer, request.data)
+        shop_request = shop_request_create(
+            customer=request_customer(request), shop=shop_by_slug(data["shop"]), text=data["text"]
+        )
+        return Response(shop_request_payload(shop_request), status=201)
+
+
+def _visible_customer(request: Request, slug: str, code: str) -> tuple[Any, Customer]:
+    shop = shop_for_request(request, slug)
+    customer = customer_by_code(code)
+    if not customer_visible_to_shop(customer=customer, shop_id=shop.pk):
+        # Same answer as an unknown code: a shop cannot probe which codes exist.
+        raise NotFound(f"No shopper with code {code!r} has shared with this shop.")
+    return shop, customer
+
+
+class ShopCustomerApi(APIView):
+    """A shopper's wants, for a shop they shared with or were sighted matching."""
+
+    def get(self, request: Request, slug: str, code: str) -> Response:
+        _, customer = _visible_customer(request, slug, code)
+        profile = customer_profile(customer)
+        profile.pop("has_face_image")
+        return Response(profile)
+
+
+class ShopCustomerFaceApi(APIView):
+    """The shopper's photo, only for a shop holding their live card or share."""
+
+    def get(self, request: Request, slug: str, code: str) -> FileResponse:
+        _, customer = _visible_customer(request, slug, code)
+        if not customer.face_image:
+            raise NotFound("This shopper has no photo.")
+        response = FileResponse(customer.face_image.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ShopSharesApi(APIView):
+    """A clerk typed or scanned a shopper's code: the shopper showed it, so it is a share."""
+
+    class InputSerializer(serializers.Serializer):
+        customer = serializers.CharField(max_length=20)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request, slug: str) -> Response:
+        shop = shop_for_request(request, slug)
+        data = validated(self.InputSerializer, request.data)
+        customer = customer_by_code(data["customer"])
+        share_create(customer=customer, shop=shop)
+        return Response(customer_profile(customer), status=201)
+
+
+class ShopDesireNoteApi(APIView):
+    """A shop with access notes something on a shopper's want (e.g. an item kept for them)."""
+
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=200, allow_blank=True)
+
+    @extend_schema(request=InputSerializer)
+    def patch(self, request: Request, slug: str, code: str, desire_id: int) -> Response:
+        _, customer = _visible_customer(request, slug, code)
+        data = validated(self.InputSerializer, request.data)
+        desire = desire_note_set(customer=customer, desire_id=desire_id, note=data["note"])
+        return Response({"id": desire.pk, "name": desire.name, "note": desire.note})
+
+
+class ShopRequestsApi(APIView):
+    """The requests shoppers sent this shop, newest first."""
+
+    def get(self, request: Request, slug: str) -> Response:
+        shop = shop_for_request(request, slug)
+        requests = ShopRequest.objects.filter(shop=shop).select_related("shop", "customer")[:200]
+        return Response([shop_request_payload(r) for r in requests])
+
+
+class ShopRequestReplyApi(APIView):
+    """A clerk answers a request."""
+
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(max_length=500)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request, slug: str, request_id: int) -> Response:
+        shop = shop_for_request(request, slug)
+        data = validated(self.InputSerializer, request.data)
+        shop_request = ShopRequest.objects.filter(pk=request_id, shop=shop).first()
+        if shop_request is None:
+            raise NotFound("No such request for this shop.")
+        shop_request = shop_request_reply(request=shop_request, text=data["text"])
+        return Response(shop_request_payload(shop_request))

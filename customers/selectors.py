@@ -1,0 +1,46 @@
+"""Reads of shoppers: by secret token, by code, and who may see them."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.utils import timezone
+
+from customers.models import Customer, Share
+from mall.errors import NotFound
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def customer_by_token(token: str) -> Customer | None:
+    """The live shopper holding ``token``, or None."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        Customer.objects.select_related("last_kiosk__shop")
+        .filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def customer_by_code(code: str) -> Customer:
+    """The live shopper with ``code`` (case and spaces forgiven), or NotFound."""
+    normalised = "".join(str(code).split()).upper()[:8]
+    customer = (
+        Customer.objects.select_related("last_kiosk__shop")
+        .filter(code=normalised, expires_at__gt=timezone.now())
+        .first()
+    )
+    if customer is None:
+        raise NotFound(f"No shopper with code {normalised!r}.", code="unknown_customer")
+    return customer
+
+
+def customer_visible_to_shop(*, customer: Customer, shop_id: int) -> bool:
+    """A shop may read a shopper after a share, or while it holds their live card."""
+    return (
+        Share.objects.filter(customer=customer, shop_id=shop_id).exists()
+        or customer.cards.filter(shop_id=shop_id).exists()
+    )

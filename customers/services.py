@@ -1,0 +1,253 @@
+"""Writes of shoppers: registration, changes, sharing, requests, and every erasure."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from customers.faces import face_image_clean
+from customers.models import Customer, DesiredProduct, Share, ShopRequest
+from customers.selectors import token_hash
+from mall.errors import DomainError, NotFound
+from mall.models import Shop
+from mall.selectors import retention_current
+from matching import realtime
+from matching.engine import Position
+from matching.services import cards_refresh, cards_withdraw_all
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a till
+CODE_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class DesireInput:
+    name: str
+    keywords: list[str]
+    level: int
+
+
+@dataclass(frozen=True)
+class Registration:
+    customer: Customer
+    #: The bearer secret, shown once; only its hash is stored.
+    token: str
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _desires_create(*, customer: Customer, desires: list[DesireInput], now: datetime) -> None:
+    expires_at = now + timedelta(days=retention_current().desire_days)
+    DesiredProduct.objects.bulk_create(
+        [
+            DesiredProduct(
+                customer=customer,
+                name=d.name,
+                keywords=d.keywords,
+                level=d.level,
+                expires_at=expires_at,
+            )
+            for d in desires
+        ]
+    )
+
+
+def customer_register(
+    *,
+    desires: list[DesireInput],
+    payment_method: str,
+    ranking: str,
+    consent: bool,
+    face_jpeg: bytes | None = None,
+) -> Registration:
+    """Register a shopper with their wants (and a photo, only with consent)."""
+    if not desires:
+        raise DomainError("Enter at least one wanted product.", code="no_desires")
+    if face_jpeg is not None and not consent:
+        raise DomainError("A photo is only kept with explicit consent.", code="consent_required")
+    face = face_image_clean(face_jpeg) if face_jpeg is not None else None
+    now = timezone.now()
+    token = secrets.token_urlsafe(32)
+    storage = Customer._meta.get_field("face_image").storage
+    # The file goes first; if the rows then fail, it is deleted again (no orphan photo).
+    face_name = storage.save(f"faces/{face.name}", face) if face is not None else ""
+    try:
+        customer = _customer_create(
+            token=token,
+            payment_method=payment_method,
+            ranking=ranking,
+            consent=consent,
+            face_name=face_name,
+            desires=desires,
+            now=now,
+        )
+    except BaseException:
+        if face_name:
+            storage.delete(face_name)
+        raise
+    return Registration(customer=customer, token=token)
+
+
+def _customer_create(
+    *,
+    token: str,
+    payment_method: str,
+    ranking: str,
+    consent: bool,
+    face_name: str,
+    desires: list[DesireInput],
+    now: datetime,
+) -> Customer:
+    for _ in range(10):
+        try:
+            with transaction.atomic():
+                customer = Customer.objects.create(
+                    code=_new_code(),
+                    token_hash=token_hash(token),
+                    payment_method=payment_method,
+                    ranking=ranking,
+                    face_image=face_name,
+                    consent_at=now if consent else None,
+                    expires_at=now + timedelta(days=retention_current().customer_days),
+                )
+                _desires_create(customer=customer, desires=desires, now=now)
+                return customer
+        except IntegrityError:
+            continue  # the code was taken meanwhile: draw another
+    raise DomainError("Could not allocate a customer code; try again.", code="busy")
+
+
+def _position_of(customer: Customer) -> Position | None:
+    kiosk = customer.last_kiosk
+    if kiosk is None or customer.out_of_range_since is not None:
+        return None
+    floor, x, y = kiosk.position
+    return Position(floor, x, y)
+
+
+def customer_update(
+    *,
+    customer: Customer,
+    desires: list[DesireInput] | None = None,
+    ranking: str | None = None,
+    payment_method: str | None = None,
+) -> list[dict[str, Any]]:
+    """Replace the wants and/or preferences of ``customer``; matching reruns."""
+    now = timezone.now()
+    with transaction.atomic():
+        if desires is not None:
+            if not desires:
+                raise DomainError(
+                    "Keep at least one wanted product, or delete your data.", code="no_desires"
+                )
+            customer.desires.all().delete()
+            _desires_create(customer=customer, desires=desires, now=now)
+        if ranking is not None:
+            customer.ranking = ranking
+        if payment_method is not None:
+            customer.payment_method = payment_method
+        customer.expires_at = now + timedelta(days=retention_current().customer_days)
+        customer.save()
+        return cards_refresh(customer=customer, at=_position_of(customer))
+
+
+def customer_refresh(*, customer: Customer) -> list[dict[str, Any]]:
+    """Rerun matching for ``customer`` from where they were last seen."""
+    return cards_refresh(customer=customer, at=_position_of(customer))
+
+
+def customer_delete(*, customer: Customer) -> None:
+    """Erase a shopper: cards withdrawn everywhere, rows deleted, face file deleted."""
+    with transaction.atomic():
+        cards_withdraw_all(customer=customer)
+        realtime.push(realtime.customer_group(customer.pk), {"type": "me.erased"})
+        name = customer.face_image.name if customer.face_image else ""
+        storage = customer.face_image.storage
+        customer.delete()
+        if name:
+            # After commit: a rolled-back erasure must not lose the photo of a kept row.
+            transaction.on_commit(lambda: storage.delete(name))
+
+
+def customers_expired_purge(*, now: datetime) -> tuple[int, int]:
+    """Delete expired wants, then expired shoppers and shoppers left with no wants.
+
+    Returns (wants deleted, shoppers deleted).
+    """
+    expired_desires = list(
+        DesiredProduct.objects.filter(expires_at__lte=now).values_list("customer_id", flat=True)
+    )
+    wants_deleted, _ = DesiredProduct.objects.filter(expires_at__lte=now).delete()
+    gone = Customer.objects.filter(expires_at__lte=now) | Customer.objects.filter(
+        pk__in=set(expired_desires), desires__isnull=True
+    )
+    customers = list(gone.distinct())
+    for customer in customers:
+        customer_delete(customer=customer)
+    for customer in Customer.objects.filter(pk__in=set(expired_desires)):
+        customer_refresh(customer=customer)
+    return wants_deleted, len(customers)
+
+
+def share_create(*, customer: Customer, shop: Shop) -> Share:
+    """Let ``shop`` read ``customer``'s wants and receive their requests."""
+    share, _ = Share.objects.get_or_create(customer=customer, shop=shop)
+    return share
+
+
+def shop_request_create(*, customer: Customer, shop: Shop, text: str) -> ShopRequest:
+    """Send ``shop`` a message from ``customer``; sharing with the shop comes with it."""
+    text = text.strip()
+    if not text:
+        raise DomainError("The request is empty.", code="empty_request")
+    with transaction.atomic():
+        share_create(customer=customer, shop=shop)
+        request = ShopRequest.objects.create(customer=customer, shop=shop, text=text[:500])
+        realtime.push(
+            realtime.shop_group(shop.pk),
+            realtime.request_new_message(shop_request_payload(request)),
+        )
+    return request
+
+
+def shop_request_reply(*, request: ShopRequest, text: str) -> ShopRequest:
+    """A clerk answers a shopper's request."""
+    text = text.strip()
+    if not text:
+        raise DomainError("The reply is empty.", code="empty_reply")
+    request.reply = text[:500]
+    request.replied_at = timezone.now()
+    request.save(update_fields=["reply", "replied_at"])
+    realtime.push(
+        realtime.customer_group(request.customer_id),
+        {"type": "request.reply", "request": shop_request_payload(request)},
+    )
+    return request
+
+
+def shop_request_payload(request: ShopRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "customer": request.customer.code,
+        "shop": request.shop.slug,
+        "text": request.text,
+        "reply": request.reply,
+        "created_at": request.created_at.isoformat(),
+        "replied_at": request.replied_at.isoformat() if request.replied_at else None,
+    }
+
+
+def desire_note_set(*, customer: Customer, desire_id: int, note: str) -> DesiredProduct:
+    """A shop with access notes something on a want (e.g. "one kept for you")."""
+    desire = customer.desires.filter(pk=desire_id).first()
+    if desire is None:
+        raise NotFound("No such wanted product for this shopper.")
+    desire.note = note.strip()[:200]
+    desire.save(update_fields=["note"])
+    return desire

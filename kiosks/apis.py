@@ -1,0 +1,55 @@
+"""Kiosk API: sightings and departures of shoppers' handhelds."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from customers.selectors import customer_by_token
+from kiosks.services import customer_depart, customer_sight
+from mall.errors import NotFound
+from mall.permissions import IsKiosk, request_kiosk, validated
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=200)
+
+
+def _customer(token: str):
+    customer = customer_by_token(token)
+    if customer is None:
+        raise NotFound(
+            "No shopper with this token (unknown, expired or erased).", code="unknown_token"
+        )
+    return customer
+
+
+class SightingApi(APIView):
+    """A kiosk sees a shopper: answers the ranked shop list, pushes the cards."""
+
+    permission_classes = [IsKiosk]
+
+    @extend_schema(request=TokenSerializer)
+    def post(self, request: Request) -> Response:
+        data = validated(TokenSerializer, request.data)
+        answer = customer_sight(kiosk=request_kiosk(request), customer=_customer(data["token"]))
+        return Response(answer)
+
+
+class DepartureApi(APIView):
+    """A kiosk lost a shopper's handheld."""
+
+    permission_classes = [IsKiosk]
+
+    @extend_schema(request=TokenSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = validated(TokenSerializer, request.data)
+        customer = customer_by_token(data["token"])
+        if customer is not None:
+            customer_depart(kiosk=request_kiosk(request), customer=customer)
+        # An already-erased shopper has departed for good: nothing to do, and a retried
+        # departure from a kiosk's queue must not fail forever.
+        return Response(status=status.HTTP_204_NO_CONTENT)

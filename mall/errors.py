@@ -1,0 +1,35 @@
+"""Domain errors. Services raise them; the API and the consumers turn them into the JSON
+error shape, each in one place (``mall.api_errors`` and ``matching.consumers``)."""
+
+
+class DomainError(Exception):
+    """A request the domain refuses. ``code`` is stable, ``message`` is for people."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class OutOfStock(DomainError):
+    code = "out_of_stock"
+    status = 409
+
+
+class InvalidImage(DomainError):
+    code = "invalid_image"
+    status = 400

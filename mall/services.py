@@ -1,0 +1,77 @@
+"""Writes of the mall: shops, clerks, and the purge of everything past its time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from customers.services import customers_expired_purge
+from kiosks.services import customers_departed_purge
+from mall.models import Membership, Shop
+from stock.services import stock_expired_purge
+
+
+@dataclass(frozen=True)
+class ShopInput:
+    slug: str
+    name: str
+    floor: int
+    x: float
+    y: float
+
+
+def shops_import(*, rows: list[ShopInput]) -> tuple[int, int]:
+    """Create or update shops by slug. Returns (created, updated)."""
+    created = updated = 0
+    with transaction.atomic():
+        for row in rows:
+            _, was_created = Shop.objects.update_or_create(
+                slug=row.slug,
+                defaults={"name": row.name, "floor": row.floor, "x": row.x, "y": row.y},
+            )
+            created += was_created
+            updated += not was_created
+    return created, updated
+
+
+def clerk_create(*, username: str, shop: Shop, password: str | None = None) -> Membership:
+    """Make ``username`` (created if new) a clerk of ``shop``."""
+    User = get_user_model()
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(username=username)
+        if created or password:
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
+            user.save()
+        membership, _ = Membership.objects.get_or_create(user=user, shop=shop)
+    return membership
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    wants: int
+    customers_expired: int
+    customers_departed: int
+    stock: int
+
+    def __str__(self) -> str:
+        return (
+            f"purged {self.wants} wants, {self.customers_expired} expired shoppers, "
+            f"{self.customers_departed} departed shoppers, {self.stock} stock items"
+        )
+
+
+def data_purge(*, now: datetime) -> PurgeReport:
+    """Delete what is past its time: departed shoppers, expired wants, shoppers, stock."""
+    departed = customers_departed_purge(now=now, grace_seconds=settings.DEPARTURE_GRACE)
+    wants, expired = customers_expired_purge(now=now)
+    stock = stock_expired_purge(now=now)
+    return PurgeReport(
+        wants=wants, customers_expired=expired, customers_departed=departed, stock=stock
+    )

@@ -1,0 +1,76 @@
+"""Every live push: group names, payloads, and sending them after the transaction commits.
+
+Only services call ``push``; consumers (``matching.consumers``) only join groups and
+forward. Pushing on commit means a rolled-back write never shows on a screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def shop_group(shop_id: int) -> str:
+    """Every screen and dashboard of one shop."""
+    return f"shop.{shop_id}"
+
+
+def customer_group(customer_id: int) -> str:
+    """Every phone page paired with one shopper."""
+    return f"me.{customer_id}"
+
+
+def card_payload(card: Any, *, face_url: str | None) -> dict[str, Any]:
+    """The customer card a shop sees (DESIGN.md, "Live pushes")."""
+    customer = card.customer
+    kiosk = customer.last_kiosk
+    return {
+        "customer": customer.code,
+        "face_url": face_url,
+        "desires": card.desires,
+        "payment_method": customer.payment_method,
+        "seen_at_kiosk": kiosk.name if kiosk else None,
+        "distance_m": round(card.distance_m, 1),
+        "seen_at": card.seen_at.isoformat(),
+    }
+
+
+def card_show_message(card: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "card.show", "card": card}
+
+
+def card_withdraw_message(customer_code: str) -> dict[str, Any]:
+    return {"type": "card.withdraw", "customer": customer_code}
+
+
+def cards_snapshot_message(cards: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "cards.snapshot", "cards": cards}
+
+
+def request_new_message(request: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "request.new", "request": request}
+
+
+def shops_update_message(results: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "shops.update", "results": results}
+
+
+def _send(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        logger.warning("push to %s failed", group, exc_info=True)
+
+
+def push(group: str, message: dict[str, Any]) -> None:
+    """Send ``message`` to ``group`` once the current transaction commits."""
+    transaction.on_commit(lambda: _send(group, message))

@@ -1,0 +1,118 @@
+"""Writes for matching: keeping the index in step with stock, synonyms, and live cards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from matching import engine, realtime
+from matching.models import Card, ItemTerm, SynonymGroup, Term
+from matching.selectors import Match, matches_for_desires, results_payload
+
+
+def stock_items_index(*, items: Sequence[Any]) -> None:
+    """Write the index terms of ``items`` (new or renamed), replacing any old ones."""
+    if not items:
+        return
+    terms_by_item = {item.pk: engine.item_terms(item.name, item.keywords).all for item in items}
+    words = set().union(*terms_by_item.values())
+    with transaction.atomic():
+        known = dict(Term.objects.filter(word__in=words).values_list("word", "pk"))
+        Term.objects.bulk_create(
+            [Term(word=w, first=w[0], length=len(w)) for w in words - known.keys()],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        known = dict(Term.objects.filter(word__in=words).values_list("word", "pk"))
+        ItemTerm.objects.filter(item_id__in=terms_by_item.keys()).delete()
+        ItemTerm.objects.bulk_create(
+            [
+                ItemTerm(item_id=item_id, term_id=known[word])
+                for item_id, item_words in terms_by_item.items()
+                for word in item_words
+            ],
+            batch_size=5000,
+        )
+
+
+def synonyms_replace(*, lines: Iterable[str]) -> int:
+    """Replace the synonym table with ``lines`` (Solr format). Returns the group count."""
+    lines = list(lines)
+    with transaction.atomic():
+        SynonymGroup.objects.all().delete()
+        SynonymGroup.objects.bulk_create([SynonymGroup(words=line[:500]) for line in lines])
+    return len(lines)
+
+
+def _face_url(customer: Any, shop: Any) -> str | None:
+    if not customer.face_image:
+        return None
+    return reverse("shop-customer-face", kwargs={"slug": shop.slug, "code": customer.code})
+
+
+def cards_refresh(
+    *, customer: Any, at: engine.Position | None, push_results: bool = True
+) -> list[dict[str, Any]]:
+    """Match ``customer``'s wants from where they were seen, show a card to every shop that
+    has something, withdraw it from shops that no longer do; return the ranked results.
+
+    With ``at`` None (never sighted) no card is shown and existing cards are withdrawn.
+    """
+    desires = list(customer.desires.filter(expires_at__gt=timezone.now()))
+    matches: dict[int, list[Match]] = (
+        matches_for_desires(desires, at=at) if at is not None and desires else {}
+    )
+    results = results_payload(desires, matches, customer.ranking)
+    now = timezone.now()
+    by_shop: dict[int, dict[str, Any]] = {}
+    for desire in desires:
+        for match in matches.get(desire.pk, []):
+            entry = by_shop.setdefault(
+                match.item.shop_id, {"shop": match.item.shop, "distance": match.distance_m}
+            )
+            entry.setdefault("desires", {})[desire.pk] = {
+                "id": desire.pk,
+                "name": desire.name,
+                "level": desire.level,
+            }
+    with transaction.atomic():
+        stale = list(
+            Card.objects.filter(customer=customer)
+            .exclude(shop_id__in=by_shop.keys())
+            .values_list("shop_id", flat=True)
+        )
+        Card.objects.filter(customer=customer, shop_id__in=stale).delete()
+        for shop_id in stale:
+            realtime.push(
+                realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code)
+            )
+        for shop_id, entry in by_shop.items():
+            card, _ = Card.objects.update_or_create(
+                customer=customer,
+                shop_id=shop_id,
+                defaults={
+                    "distance_m": entry["distance"],
+                    "desires": list(entry["desires"].values()),
+                    "seen_at": customer.last_seen_at or now,
+                },
+            )
+            card.customer = customer
+            payload = realtime.card_payload(card, face_url=_face_url(customer, entry["shop"]))
+            realtime.push(realtime.shop_group(shop_id), realtime.card_show_message(payload))
+        if push_results:
+            realtime.push(
+                realtime.customer_group(customer.pk), realtime.shops_update_message(results)
+            )
+    return results
+
+
+def cards_withdraw_all(*, customer: Any) -> None:
+    """Withdraw every card of ``customer`` (they bought, left, expired or were erased)."""
+    shop_ids = list(Card.objects.filter(customer=customer).values_list("shop_id", flat=True))
+    Card.objects.filter(customer=customer).delete()
+    for shop_id in shop_ids:
+        realtime.push(realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))

@@ -1,0 +1,191 @@
+"""Writes of stock: items in and out, imports, and sales."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer
+from customers.selectors import customer_by_code
+from customers.services import customer_delete, customer_refresh
+from mall.errors import DomainError, NotFound, OutOfStock
+from mall.models import Shop
+from mall.selectors import retention_current
+from matching import engine
+from matching.models import Card
+from matching.selectors import synonyms_current
+from matching.services import stock_items_index
+from stock.models import Sale, StockItem
+
+
+@dataclass(frozen=True)
+class StockInput:
+    name: str
+    keywords: list[str]
+    quantity: int
+    price: Decimal
+    barcode: str = ""
+    valid_days: int | None = None
+
+
+def _expiry(valid_days: int | None, now: datetime) -> datetime:
+    days = valid_days if valid_days is not None else retention_current().stock_days
+    return now + timedelta(days=days)
+
+
+def stock_item_create(*, shop: Shop, data: StockInput) -> StockItem:
+    """Register an item with ``shop`` for its validity period, and index it."""
+    now = timezone.now()
+    with transaction.atomic():
+        item = StockItem.objects.create(
+            shop=shop,
+            name=data.name,
+            keywords=data.keywords,
+            quantity=data.quantity,
+            price=data.price,
+            barcode=data.barcode,
+            expires_at=_expiry(data.valid_days, now),
+        )
+        stock_items_index(items=[item])
+    return item
+
+
+def stock_items_import(
+    *,
+    rows: Iterable[tuple[Shop, StockInput]],
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Create many items in one transaction, in batches (the CSV import). Returns the count."""
+    now = timezone.now()
+    count = 0
+    batch: list[StockItem] = []
+
+    def flush() -> None:
+        nonlocal count
+        created = StockItem.objects.bulk_create(batch)
+        stock_items_index(items=created)
+        count += len(created)
+        if progress:
+            progress(len(created))
+        batch.clear()
+
+    with transaction.atomic():
+        for shop, data in rows:
+            batch.append(
+                StockItem(
+                    shop=shop,
+                    name=data.name,
+                    keywords=data.keywords,
+                    quantity=data.quantity,
+                    price=data.price,
+                    barcode=data.barcode,
+                    expires_at=_expiry(data.valid_days, now),
+                )
+            )
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+    return count
+
+
+def stock_item_update(*, item: StockItem, changes: dict) -> StockItem:
+    """Change an item's fields; a new name or keywords re-index it."""
+    with transaction.atomic():
+        valid_days = changes.pop("valid_days", None)
+        for field, value in changes.items():
+            setattr(item, field, value)
+        if valid_days is not None:
+            item.expires_at = _expiry(valid_days, timezone.now())
+        item.save()
+        if {"name", "keywords"} & changes.keys():
+            stock_items_index(items=[item])
+        if "quantity" in changes or valid_days is not None:
+            _shop_cards_refresh(shop_id=item.shop_id)
+    return item
+
+
+def stock_item_delete(*, item: StockItem) -> None:
+    """Take an item off the shelves; cards that relied on it are refreshed."""
+    with transaction.atomic():
+        shop_id = item.shop_id
+        item.delete()
+        _shop_cards_refresh(shop_id=shop_id)
+
+
+def _shop_cards_refresh(*, shop_id: int) -> None:
+    """Rerun matching for the shoppers holding a live card at this shop: what they were
+    shown there may be gone."""
+    customer_ids = Card.objects.filter(shop_id=shop_id).values_list("customer_id", flat=True)
+    for customer in Customer.objects.filter(pk__in=list(customer_ids)).select_related(
+        "last_kiosk__shop"
+    ):
+        customer_refresh(customer=customer)
+
+
+def sale_record(
+    *, shop: Shop, item_id: int, quantity: int, customer_code: str | None = None
+) -> Sale:
+    """Sell ``quantity`` of an item of ``shop``; with a shopper's code, fulfil their wants.
+
+    Stock goes down by one conditional UPDATE, so it never goes below zero even under
+    concurrent sales; a sale of more than is left is refused (``OutOfStock``). Wants the
+    item matches are deleted; a shopper left with none is deleted.
+    """
+    if quantity < 1:
+        raise DomainError("Quantity must be at least 1.", code="invalid_quantity")
+    customer = None
+    if customer_code:
+        customer = customer_by_code(customer_code)
+    with transaction.atomic():
+        item = StockItem.objects.filter(pk=item_id, shop=shop).first()
+        if item is None:
+            raise NotFound(f"No item {item_id} in {shop.name}.", code="unknown_item")
+        if not item.take(quantity):
+            raise OutOfStock(f"Only {item.quantity} of {item.name!r} left; cannot sell {quantity}.")
+        fulfilled = 0
+        if customer is not None:
+            fulfilled = _desires_fulfil(customer=customer, item=item)
+        sale = Sale.objects.create(
+            shop=shop,
+            item=item,
+            item_name=item.name,
+            quantity=quantity,
+            unit_price=item.price,
+            wants_fulfilled=fulfilled,
+        )
+        if item.quantity == 0:
+            _shop_cards_refresh(shop_id=shop.pk)
+    return sale
+
+
+def _desires_fulfil(*, customer: Customer, item: StockItem) -> int:
+    synonyms = synonyms_current()
+    terms = engine.item_terms(item.name, item.keywords)
+    matched = [
+        desire.pk
+        for desire in customer.desires.all()
+        if engine.want_matches(engine.want_phrases(desire.name, desire.keywords), terms, synonyms)
+    ]
+    customer.desires.filter(pk__in=matched).delete()
+    if not customer.desires.exists():
+        customer_delete(customer=customer)
+    else:
+        customer_refresh(customer=customer)
+    return len(matched)
+
+
+def stock_expired_purge(*, now: datetime) -> int:
+    """Delete stock past its validity; cards that relied on it are refreshed."""
+    expired = StockItem.objects.filter(expires_at__lte=now)
+    shop_ids = set(expired.values_list("shop_id", flat=True))
+    _, per_model = expired.delete()
+    for shop_id in shop_ids:
+        _shop_cards_refresh(shop_id=shop_id)
+    return per_model.get("stock.StockItem", 0)
