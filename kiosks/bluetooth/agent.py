@@ -372,6 +372,10 @@ class KioskAgent:
                 return Shops(results=tuple(results)), message.token
         except ServerError as error:
             logger.info("handheld %s: %s refused: %s", peer, message.TYPE, error)
+            if error.retryable and isinstance(message, Hello | Update):
+                # The server may have recorded the sighting before the answer got lost: the
+                # departure must follow, or the shopper would stay "here" for good.
+                token = message.token
             return Error(code=error.code, message=error.message[:1000]), token
         logger.info("handheld %s: unexpected %s", peer, message.TYPE)
         return Error(
