@@ -1,0 +1,54 @@
+"""Shared fixtures: an API client, a private media root per test, images."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from PIL import Image
+from rest_framework.test import APIClient
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path: Path) -> Path:
+    """Each test writes face photos into its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def jpeg_bytes(
+    size: tuple[int, int] = (800, 600), *, exif: bool = False, fmt: str = "JPEG"
+) -> bytes:
+    """A real image in ``fmt``; with ``exif``, carrying a camera make and GPS-like tag."""
+    image = Image.new("RGB", size, (200, 120, 80))
+    out = io.BytesIO()
+    kwargs = {}
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "SpyCam Ltd"  # Make
+        data[0x0131] = "secret-software"  # Software
+        kwargs["exif"] = data.tobytes()
+    image.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+@pytest.fixture
+def jpeg() -> bytes:
+    return jpeg_bytes()
