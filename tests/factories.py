@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,6 +17,8 @@ from kiosks.services import KioskKey, kiosk_create
 from mall.models import Membership, Shop
 from stock.models import StockItem
 from stock.services import StockInput, stock_item_create
+
+_kiosk_numbers = itertools.count(1)
 
 
 class ShopFactory(factory.django.DjangoModelFactory):
@@ -73,10 +76,7 @@ def make_item(
 
 def make_kiosk(shop: Shop | None = None, *, name: str | None = None, **position: float) -> KioskKey:
     """A kiosk (and its one-time key) in ``shop`` or at ``floor``/``x``/``y``."""
-    name = (
-        name
-        or f"kiosk-{shop.slug if shop else 'hall'}-{Shop.objects.count()}-{timezone.now().timestamp()}"
-    )
+    name = name or f"kiosk-{next(_kiosk_numbers)}"
     return kiosk_create(name=name, shop=shop, **position)
 
 
