@@ -48,6 +48,12 @@ class DesiresField(serializers.ListField):
 
     child = DesireSerializer()
 
+    def get_value(self, dictionary: Any) -> Any:
+        # A form gives the JSON text as one value; ListField would read it as a list of one.
+        if hasattr(dictionary, "getlist") and self.field_name in dictionary:
+            return dictionary.get(self.field_name)
+        return super().get_value(dictionary)
+
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str):
             try:

@@ -42,10 +42,10 @@ def face_image_clean(data: bytes) -> ContentFile:
                 rgb = image.convert("RGB")
     except InvalidImage:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidImage("The photo has too many pixels.", code="image_too_large") from exc
     except (
         UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
         OSError,
         SyntaxError,
         ValueError,

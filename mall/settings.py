@@ -120,7 +120,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Only set when collectstatic has a place to write (production); the finders serve otherwise.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 # Serve straight from the finders: the two set-up commands need no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
