@@ -292,13 +292,19 @@ class KioskAgent:
         http_transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
         backoff: Backoff | None = None,
+        max_connections: int = 10,
     ) -> None:
         self.http = httpx.AsyncClient(
-            base_url=server.rstrip("/"), timeout=timeout, transport=http_transport
+            base_url=server.rstrip("/"),
+            timeout=timeout,
+            transport=http_transport,
+            limits=httpx.Limits(max_connections=max_connections),
         )
         self.server = ServerClient(self.http, key)
         self.queue = DepartureQueue(queue_dir)
         self.backoff = backoff or Backoff()
+        #: Departures the server has taken since this agent started.
+        self.delivered_total = 0
         self._wake = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
 
@@ -423,6 +429,7 @@ class KioskAgent:
                 continue
             self.queue.delivered(departure.id)
             delivered += 1
+            self.delivered_total += 1
             logger.info(
                 "departure %d delivered after %.1f s",
                 departure.id,
@@ -443,12 +450,14 @@ class KioskAgent:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), wait)
 
-    async def wait_until_delivered(self, timeout: float) -> None:
-        """Wait until the queue is empty (tests, shutdown)."""
+    async def wait_until_delivered(self, timeout: float, *, at_least: int = 0) -> None:
+        """Wait until the queue is empty and ``at_least`` departures were delivered."""
         deadline = time.monotonic() + timeout
-        while len(self.queue):
+        while len(self.queue) or self.delivered_total < at_least:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{len(self.queue)} departures still queued")
+                raise TimeoutError(
+                    f"{len(self.queue)} departures queued, {self.delivered_total} delivered"
+                )
             await asyncio.sleep(0.02)
 
 
@@ -481,6 +490,7 @@ async def start_kiosk(
     link: VirtualLink | None = None,
     http_transport: httpx.AsyncBaseTransport | None = None,
     backoff: Backoff | None = None,
+    max_connections: int = 10,
 ) -> RunningKiosk:
     """Open the radio, start the agent (draining old departures) and accept handhelds."""
     agent = KioskAgent(
@@ -489,6 +499,7 @@ async def start_kiosk(
         queue_dir=queue_dir,
         http_transport=http_transport,
         backoff=backoff,
+        max_connections=max_connections,
     )
     await agent.start()
     try:

@@ -37,3 +37,57 @@ def jpeg_of_size(size: int) -> bytes:
         if buffer.tell() >= size:
             return buffer.getvalue()
         side += 16
+
+
+class NetworkSwitch:
+    """A localhost TCP relay in front of a real server, that can be switched off.
+
+    While off nothing listens on its port, so the kiosk gets "connection refused", as when
+    the mall server or the network is down. It forwards bytes only; the server is real.
+    """
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        import asyncio
+
+        self.target = (target_host, target_port)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self._server: asyncio.Server | None = None
+        self._pipes: set[asyncio.Task[None]] = set()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def on(self) -> None:
+        import asyncio
+
+        async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                while data := await reader.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, asyncio.CancelledError):
+                pass
+            finally:
+                writer.close()
+
+        async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
+            for task in (
+                asyncio.create_task(pipe(reader, upstream_writer)),
+                asyncio.create_task(pipe(upstream_reader, writer)),
+            ):
+                self._pipes.add(task)
+                task.add_done_callback(self._pipes.discard)
+
+        self._server = await asyncio.start_server(relay, "127.0.0.1", self.port, reuse_address=True)
+
+    async def off(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        for task in list(self._pipes):
+            task.cancel()
