@@ -167,6 +167,11 @@ class ServerClient:
         await self._call("POST", DEPARTURES, headers=self.kiosk_auth, json={"token": token})
 
 
+def _on_offer(results: list[dict[str, Any]]) -> int:
+    """How many of the shopper's wants some shop offers (for the log line)."""
+    return sum(1 for result in results if result.get("offers"))
+
+
 def _json(response: httpx.Response) -> dict[str, Any]:
     try:
         body = response.json()
@@ -354,7 +359,7 @@ class KioskAgent:
         try:
             if isinstance(message, Hello):
                 results = await self.server.sight(message.token)
-                logger.info("handheld %s: hello, %d wants with offers", peer, len(results))
+                logger.info("handheld %s: hello, %d wants on offer", peer, _on_offer(results))
                 return Shops(results=tuple(results)), message.token
             if isinstance(message, Register):
                 code, new_token = await self.server.register(message)
@@ -370,10 +375,10 @@ class KioskAgent:
                 await self.server.update(message.token, message)
                 results = await self.server.sight(message.token)
                 logger.info(
-                    "handheld %s: updated to %d wants, %d with offers",
+                    "handheld %s: updated to %d wants, %d on offer",
                     peer,
                     len(message.desires),
-                    len(results),
+                    _on_offer(results),
                 )
                 return Shops(results=tuple(results)), message.token
         except ServerError as error:
@@ -526,3 +531,21 @@ def default_queue_dir() -> Path:
     """Where departures wait when no ``--queue-dir`` is given."""
     base = os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state")
     return Path(base) / "mall-kiosk"
+
+
+async def serve_kiosk_forever(**options: Any) -> None:
+    """Run a kiosk until cancelled (Ctrl-C): what ``manage.py kiosk`` does."""
+    kiosk = await start_kiosk(**options)
+    if kiosk.radio.served_at is not None:
+        host, port = kiosk.radio.served_at
+        logger.info(
+            "virtual radio served at %s:%d: run `manage.py pda --transport tcp-client:%s:%d`",
+            host,
+            port,
+            host,
+            port,
+        )
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await kiosk.close()

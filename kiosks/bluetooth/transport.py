@@ -80,6 +80,13 @@ class VirtualController(Controller):
         self.extended_inquiry_response = bytes(command.extended_inquiry_response)
         return hci.HCI_StatusReturnParameters(hci.HCI_ErrorCode.SUCCESS)
 
+    def on_hci_write_secure_connections_host_support_command(
+        self, _command: hci.HCI_Write_Secure_Connections_Host_Support_Command
+    ) -> hci.HCI_StatusReturnParameters:
+        # Accepted and ignored (as the base class does for other host settings), so that
+        # every virtual host does not log an "unsupported command" warning at power-on.
+        return hci.HCI_StatusReturnParameters(hci.HCI_ErrorCode.SUCCESS)
+
     def on_hci_write_inquiry_mode_command(
         self, _command: hci.HCI_Write_Inquiry_Mode_Command
     ) -> hci.HCI_StatusReturnParameters:
@@ -255,7 +262,7 @@ async def open_radio(
     """
     config = _configuration(name, discoverable)
     if spec == "virtual" or spec.startswith("virtual:"):
-        # The virtual controller has no Secure Connections; asking only logs a warning.
+        # The virtual controller pairs without Secure Connections (it has no SC support).
         config.classic_sc_enabled = False
         link = link or VirtualLink()
         controller = link.create_controller(name)
