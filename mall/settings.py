@@ -6,6 +6,7 @@ project and the in-memory channel layer.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -91,9 +92,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Sales and sightings write from several threads (ASGI); wait for the lock instead of
     # failing at once, and use WAL so readers never block the writer.
+    # IMMEDIATE transactions take the write lock at BEGIN, so concurrent writers queue on
+    # the timeout instead of failing when a read upgrades to a write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
+    # Tests use a file, not shared-cache memory, so that they see real locking; one per
+    # process, so parallel runs never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"mall-test-{os.getpid()}.sqlite3")
+    }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -148,6 +160,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "mall.authentication.KioskKeyAuthentication",
         "mall.authentication.ShopperTokenAuthentication",
+        # A phone paired by the kiosk's QR code (customers.pairing): its session stands
+        # for the shopper's token. Before SessionAuthentication, so that a phone that is
+        # also logged in as a clerk is still the shopper on /api/me/.
+        "customers.pairing.PairedPhoneAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

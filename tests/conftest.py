@@ -22,6 +22,12 @@ def private_media(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # PBKDF2's deliberate slowness is half a second a clerk; tests need no such defence.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_cache() -> Iterator[None]:
     cache.clear()
     yield

@@ -1,0 +1,144 @@
+"""Stock API: clerks and the shop's kiosks manage only their own shop's items."""
+
+import pytest
+
+from matching.models import ItemTerm
+from stock.models import StockItem
+from tests.factories import MembershipFactory, ShopFactory, make_item, make_kiosk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory(slug="sole")
+
+
+@pytest.fixture
+def clerk(api, shop):
+    membership = MembershipFactory(shop=shop)
+    api.force_login(membership.user)
+    return api
+
+
+ITEM = {"name": "Running Shoes", "keywords": ["sneakers"], "quantity": 4, "price": "89.90"}
+
+
+def test_clerk_adds_an_item_registered_with_validity(clerk, shop):
+    response = clerk.post("/api/shops/sole/stock/", ITEM, format="json")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["price"] == "89.90"
+    item = StockItem.objects.get(pk=body["id"])
+    assert (item.expires_at - item.registered_at).days in (6, 7)
+    assert ItemTerm.objects.filter(item=item).exists()  # indexed at once
+
+
+def test_valid_days_sets_the_expiry(clerk, shop):
+    response = clerk.post("/api/shops/sole/stock/", ITEM | {"valid_days": 30}, format="json")
+
+    item = StockItem.objects.get(pk=response.json()["id"])
+    assert (item.expires_at - item.registered_at).days in (29, 30)
+
+
+def test_clerk_lists_and_searches_own_stock(clerk, shop):
+    make_item(shop, "Running Shoes")
+    make_item(shop, "Wool Socks", barcode="4006381333931")
+
+    assert len(clerk.get("/api/shops/sole/stock/").json()) == 2
+    found = clerk.get("/api/shops/sole/stock/?q=4006381333931").json()
+    assert [i["name"] for i in found] == ["Wool Socks"]
+
+
+def test_clerk_edits_an_item_and_the_index_follows(clerk, shop):
+    item = make_item(shop, "Running Shoes")
+
+    response = clerk.patch(
+        f"/api/shops/sole/stock/{item.pk}/", {"name": "Hiking Boots", "price": "99"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["price"] == "99.00"
+    words = set(ItemTerm.objects.filter(item=item).values_list("term__word", flat=True))
+    assert "boot" in words and "shoe" not in words
+
+
+def test_clerk_deletes_an_item(clerk, shop):
+    item = make_item(shop, "Running Shoes")
+
+    assert clerk.delete(f"/api/shops/sole/stock/{item.pk}/").status_code == 204
+    assert not StockItem.objects.exists()
+
+
+def test_clerk_of_another_shop_is_refused(api, shop):
+    make_item(shop, "Running Shoes")
+    other = MembershipFactory(shop=ShopFactory(slug="other"))
+    api.force_login(other.user)
+
+    assert api.get("/api/shops/sole/stock/").status_code == 403
+    assert api.post("/api/shops/sole/stock/", ITEM, format="json").status_code == 403
+
+
+def test_item_of_another_shop_is_not_found_through_own_shop(clerk, shop):
+    foreign = make_item(ShopFactory(slug="other"), "Socks")
+
+    response = clerk.patch(f"/api/shops/sole/stock/{foreign.pk}/", {"quantity": 0}, format="json")
+
+    assert response.status_code == 404
+    assert StockItem.objects.get(pk=foreign.pk).quantity == 3
+
+
+def test_anonymous_is_refused(api, shop):
+    response = api.get("/api/shops/sole/stock/")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+
+
+def test_kiosk_of_the_shop_may_add_stock_with_its_key(api, shop):
+    kiosk = make_kiosk(shop)
+
+    response = api.post(
+        "/api/shops/sole/stock/", ITEM, format="json", HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}"
+    )
+
+    assert response.status_code == 201
+
+
+def test_kiosk_of_another_shop_is_refused(api, shop):
+    kiosk = make_kiosk(ShopFactory(slug="other"))
+
+    response = api.post(
+        "/api/shops/sole/stock/", ITEM, format="json", HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}"
+    )
+
+    assert response.status_code == 403
+
+
+def test_unknown_shop_is_a_404(clerk):
+    assert clerk.get("/api/shops/nowhere/stock/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"quantity": -1},
+        {"price": "-1.00"},
+        {"price": "12.345"},
+        {"price": "abc"},
+        {"quantity": "many"},
+        {"name": "x" * 201},
+        {"name": ""},
+        {"keywords": "sneakers"},
+        {"barcode": "1" * 65},
+        {"valid_days": 0},
+        {"price": "1e400"},
+    ],
+)
+def test_bad_item_is_a_400_and_nothing_is_stored(clerk, shop, bad):
+    response = clerk.post("/api/shops/sole/stock/", ITEM | bad, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert not StockItem.objects.exists()
