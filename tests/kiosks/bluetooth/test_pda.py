@@ -1,0 +1,128 @@
+"""The terminal handheld (``manage.py pda``): wants, token file, and a full run."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosks.bluetooth.agent import Backoff, running_kiosk
+from kiosks.bluetooth.pda import (
+    BELL,
+    PdaError,
+    PdaOptions,
+    TokenFile,
+    format_results,
+    parse_want,
+    run_pda,
+)
+from kiosks.bluetooth.protocol import Desire
+from tests.factories import ShopFactory, make_item, make_kiosk
+
+
+def test_want_with_level_and_keywords_is_parsed() -> None:
+    # Given a want as typed on the command line / When parsed
+    desire = parse_want("running shoes:4:trainers, sneakers")
+    # Then name, level and keywords are separated
+    assert desire == Desire(name="running shoes", keywords=("trainers", "sneakers"), level=4)
+
+
+def test_want_without_level_gets_level_three() -> None:
+    assert parse_want("tea") == Desire(name="tea", level=3)
+
+
+@pytest.mark.parametrize("text", ["shoes:9", "shoes:high", ":3"], ids=["range", "word", "no-name"])
+def test_bad_want_is_refused_with_a_message(text: str) -> None:
+    with pytest.raises(PdaError):
+        parse_want(text)
+
+
+def test_token_file_is_private_and_round_trips(tmp_path: Path) -> None:
+    # Given a saved token
+    tokens = TokenFile(tmp_path / "pda.json")
+    tokens.save("K7Q2XB", "secret")
+    # Then it loads back and only its owner can read the file
+    assert tokens.load() == {"code": "K7Q2XB", "token": "secret"}
+    assert (tmp_path / "pda.json").stat().st_mode & 0o077 == 0
+
+
+def test_results_are_printed_ranked_with_shop_distance_and_price() -> None:
+    # Given a sighting answer with two offers
+    results = [
+        {
+            "desire": {"id": 1, "name": "running shoes"},
+            "offers": [
+                {
+                    "shop": {"slug": "b", "name": "Bargain Feet", "floor": 1, "x": 0, "y": 0},
+                    "item": {"id": 2, "name": "Running shoes", "price": "45.00", "quantity": 3},
+                    "distance_m": 66.2,
+                },
+                {
+                    "shop": {"slug": "r", "name": "Runners", "floor": 0, "x": 0, "y": 0},
+                    "item": {"id": 1, "name": "Running Shoes", "price": "95.00", "quantity": 1},
+                    "distance_m": 0,
+                },
+            ],
+        }
+    ]
+    # When formatted / Then one numbered line per offer, in the order given
+    assert format_results(results).splitlines() == [
+        "running shoes:",
+        "  1. Bargain Feet (floor 1, 66 m) - Running shoes 45.00 (3 left)",
+        "  2. Runners (floor 0, 0 m) - Running Shoes 95.00 (1 left)",
+    ]
+
+
+def test_hello_without_a_saved_token_asks_to_register_first(tmp_path: Path) -> None:
+    # Given no token file / When the pda says hello / Then it is told to register
+    with pytest.raises(PdaError, match="register"):
+        asyncio.run(run_pda(PdaOptions(token_file=tmp_path / "none.json")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pda_in_another_process_registers_over_the_served_radio_and_rings_the_bell(
+    live_server: Any, tmp_path: Path
+) -> None:
+    # Given a kiosk whose virtual radio is served over TCP, and a shop with running shoes
+    shop = ShopFactory(slug="runners", name="Runners World")
+    make_item(shop, "Running Shoes", price="95.00")
+    key = make_kiosk(shop, name="kiosk-runners").key
+    out = io.StringIO()
+    token_file = tmp_path / "pda.json"
+
+    async def main() -> None:
+        async with running_kiosk(
+            server=live_server.url,
+            key=key,
+            transport="virtual:127.0.0.1:0",
+            queue_dir=tmp_path / "queue",
+            backoff=Backoff(first=0.05),
+            max_connections=1,
+        ) as kiosk:
+            assert kiosk.radio.served_at is not None
+            host, port = kiosk.radio.served_at
+            # When the pda registers through Bumble's tcp-client transport
+            await run_pda(
+                PdaOptions(
+                    action="register",
+                    transport=f"tcp-client:{host}:{port}",
+                    token_file=token_file,
+                    wants=["running shoes:4"],
+                    payment="card",
+                    scan_seconds=1.0,
+                ),
+                out=out,
+            )
+            await kiosk.agent.wait_until_delivered(timeout=10, at_least=1)
+
+    asyncio.run(main())
+    # Then it kept the token, printed the list with a bell, and its bye became a departure
+    saved = json.loads(token_file.read_text())
+    printed = out.getvalue()
+    assert f"Your customer code is {saved['code']}" in printed
+    assert "1. Runners World (floor 0, 0 m) - Running Shoes 95.00" in printed
+    assert BELL in printed
