@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import bad_request, page_not_found, permission_denied, server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -77,3 +77,17 @@ def handler500(request):
     if request.path.startswith("/api/"):
         return json_500(request)
     return server_error(request)
+
+
+def handler400(request, exception=None):
+    """Django refuses some requests before DRF sees them (a body over the upload limit)."""
+    if request.path.startswith("/api/"):
+        message = str(exception) if exception else "Bad request."
+        return JsonResponse(error_body("bad_request", message[:300]), status=400)
+    return bad_request(request, exception)
+
+
+def handler403(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("forbidden", "Forbidden."), status=403)
+    return permission_denied(request, exception)

@@ -51,3 +51,5 @@ urlpatterns = [
 
 handler404 = "mall.api_errors.handler404"
 handler500 = "mall.api_errors.handler500"
+handler400 = "mall.api_errors.handler400"
+handler403 = "mall.api_errors.handler403"

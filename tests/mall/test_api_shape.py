@@ -1,0 +1,61 @@
+"""The API as a whole: the error shape everywhere, schema and docs served locally."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_path_is_a_json_404(api):
+    response = api.get("/api/nothing-here/")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+
+
+def test_wrong_method_is_a_405_in_the_error_shape(api):
+    response = api.get("/api/customers/")
+
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_unsupported_media_type_is_a_415_in_the_error_shape(api):
+    response = api.generic("POST", "/api/customers/", "a=b", content_type="text/plain")
+
+    assert response.status_code == 415
+    assert "error" in response.json()
+
+
+def test_body_over_the_upload_limit_is_a_4xx_not_a_500(api):
+    huge = '{"desires": [{"name": "' + "x" * (3 * 1024 * 1024) + '"}]}'
+
+    response = api.generic("POST", "/api/customers/", huge, content_type="application/json")
+
+    assert 400 <= response.status_code < 500
+    assert "error" in response.json()
+
+
+def test_openapi_schema_lists_the_contract_paths(api):
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/customers/",
+        "/api/me/",
+        "/api/kiosk/sightings/",
+        "/api/kiosk/departures/",
+        "/api/shops/{slug}/stock/",
+        "/api/shops/{slug}/sales/",
+        "/api/shops/{slug}/customers/{code}/",
+    ):
+        assert path in paths
+
+
+def test_docs_page_uses_local_assets_only(api):
+    response = api.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
