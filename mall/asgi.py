@@ -1,10 +1,8 @@
-"""
-ASGI config for mall project.
+"""The ASGI application: Django for HTTP, the consumers of ``mall.routing`` for websockets.
 
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
+``python -m daphne mall.asgi:application`` serves both. Websockets are checked against
+``ALLOWED_HOSTS`` by their Origin header (a page of another site cannot open a clerk's
+socket with the clerk's cookie), then carry the Django session and user.
 """
 
 import os
@@ -13,4 +11,20 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
 
-application = get_asgi_application()
+# Django must be set up before the consumers (and through them the models) are imported.
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from mall.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -12,6 +12,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.urls import reverse
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,14 @@ def shop_group(shop_id: int) -> str:
 def customer_group(customer_id: int) -> str:
     """Every phone page paired with one shopper."""
     return f"me.{customer_id}"
+
+
+def card_face_url(customer: Any, shop: Any) -> str | None:
+    """Where ``shop``'s clerks fetch ``customer``'s photo: an authorised view, never a
+    public media URL (DESIGN.md, "Live pushes"). None when there is no photo."""
+    if not customer.face_image:
+        return None
+    return reverse("shop-customer-face", kwargs={"slug": shop.slug, "code": customer.code})
 
 
 def card_payload(card: Any, *, face_url: str | None) -> dict[str, Any]:

@@ -11,13 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from matching import engine
-from matching.models import ItemTerm, SynonymGroup, Term
+from matching import engine, realtime
+from matching.models import Card, ItemTerm, SynonymGroup, Term
 from stock.models import StockItem
 
 #: Offers listed per want: enough to choose from on a phone, bounded for the radio link.
@@ -145,3 +146,36 @@ def results_payload(desires: Iterable, matches: dict[int, list[Match]], preferen
             )
         results.append({"desire": {"id": desire.pk, "name": desire.name}, "offers": offers})
     return results
+
+
+def customer_position(customer: Any) -> engine.Position | None:
+    """Where ``customer`` is now: their last kiosk's position, or None when they were never
+    sighted or every kiosk has reported them out of range."""
+    kiosk = customer.last_kiosk
+    if kiosk is None or customer.out_of_range_since is not None:
+        return None
+    floor, x, y = kiosk.position
+    return engine.Position(floor, x, y)
+
+
+def customer_results(*, customer: Any) -> list:
+    """The ranked list ``customer`` would get now, without touching any card: what a phone
+    page shows when it connects (``shops.update``)."""
+    desires = list(customer.desires.filter(expires_at__gt=timezone.now()))
+    at = customer_position(customer)
+    matches = matches_for_desires(desires, at=at) if at is not None and desires else {}
+    return results_payload(desires, matches, customer.ranking)
+
+
+def shop_cards(*, shop_id: int) -> list[Card]:
+    """The cards live on ``shop_id``'s screens, newest sighting first."""
+    return list(Card.objects.filter(shop_id=shop_id).select_related("customer__last_kiosk", "shop"))
+
+
+def shop_cards_snapshot(*, shop_id: int) -> list[dict[str, Any]]:
+    """Every live card of a shop as ``card.show`` carries it: the ``cards.snapshot`` that a
+    screen gets on connect, before the pushes that follow."""
+    return [
+        realtime.card_payload(card, face_url=realtime.card_face_url(card.customer, card.shop))
+        for card in shop_cards(shop_id=shop_id)
+    ]

@@ -6,12 +6,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from customers.models import Customer, DesiredProduct
 from matching import engine, realtime
 from matching.models import Card, ItemTerm, SynonymGroup, Term
-from matching.selectors import Match, matches_for_desires, results_payload
+from matching.selectors import (
+    Match,
+    customer_position,
+    matches_for_desires,
+    results_payload,
+    synonyms_current,
+)
 
 
 def stock_items_index(*, items: Sequence[Any]) -> None:
@@ -49,9 +56,7 @@ def synonyms_replace(*, lines: Iterable[str]) -> int:
 
 
 def _face_url(customer: Any, shop: Any) -> str | None:
-    if not customer.face_image:
-        return None
-    return reverse("shop-customer-face", kwargs={"slug": shop.slug, "code": customer.code})
+    return realtime.card_face_url(customer, shop)
 
 
 def cards_refresh(
@@ -116,3 +121,36 @@ def cards_withdraw_all(*, customer: Any) -> None:
     Card.objects.filter(customer=customer).delete()
     for shop_id in shop_ids:
         realtime.push(realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
+
+
+def customers_refresh_for_item(*, item: Any) -> int:
+    """A new item is on the shelves: rerun matching for the shoppers now in the mall whose
+    wants it matches, so their phone gets ``shops.update`` and the shop gets their card.
+
+    Bounded by the shoppers present (sighted and not out of range), never by the stock:
+    the item is checked against each present shopper's wants with the engine. Returns how
+    many shoppers were refreshed.
+    """
+    if item.quantity <= 0:
+        return 0
+    now = timezone.now()
+    synonyms = synonyms_current()
+    terms = engine.item_terms(item.name, item.keywords)
+    present = (
+        Customer.objects.filter(
+            last_kiosk__isnull=False, out_of_range_since__isnull=True, expires_at__gt=now
+        )
+        .select_related("last_kiosk__shop")
+        .prefetch_related(
+            Prefetch("desires", queryset=DesiredProduct.objects.filter(expires_at__gt=now))
+        )
+    )
+    refreshed = 0
+    for customer in present:
+        if any(
+            engine.want_matches(engine.want_phrases(d.name, d.keywords), terms, synonyms)
+            for d in customer.desires.all()
+        ):
+            cards_refresh(customer=customer, at=customer_position(customer))
+            refreshed += 1
+    return refreshed

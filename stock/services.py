@@ -19,7 +19,7 @@ from mall.selectors import retention_current
 from matching import engine
 from matching.models import Card
 from matching.selectors import synonyms_current
-from matching.services import stock_items_index
+from matching.services import customers_refresh_for_item, stock_items_index
 from stock.models import Sale, StockItem
 
 
@@ -52,6 +52,7 @@ def stock_item_create(*, shop: Shop, data: StockInput) -> StockItem:
             expires_at=_expiry(data.valid_days, now),
         )
         stock_items_index(items=[item])
+        customers_refresh_for_item(item=item)  # shoppers in the mall who want it: live push
     return item
 
 

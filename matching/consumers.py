@@ -1,0 +1,140 @@
+"""Websocket consumers: shop screens (``/ws/shops/<slug>/``) and phone pages (``/ws/me/``).
+
+Thin on purpose (STYLE.md): ``connect`` authorises and joins the groups named by
+``matching.realtime``; every other method forwards a pushed message as it is. Services
+decide what to push and when (on commit); nothing here writes.
+
+A refused socket is accepted and then closed with code 4403, so that a browser sees why
+(a handshake refusal only reaches page scripts as an anonymous 1006).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from customers.pairing import paired_customer
+from mall.errors import DomainError, Forbidden
+from mall.models import Shop
+from mall.selectors import user_is_clerk_of
+from matching import realtime
+from matching.selectors import customer_results, shop_cards_snapshot
+
+#: What ``authorise`` answers: the groups to join, and how to read the first message.
+Subscription = tuple[list[str], Callable[[], Awaitable[dict[str, Any]]]]
+#: Close code for "not allowed" (4000-4999 are free for applications; 403 as in HTTP).
+CLOSE_FORBIDDEN = 4403
+
+
+def error_message(error: DomainError) -> dict[str, Any]:
+    """The one place where a domain error becomes a message to a socket (the JSON error
+    shape of the HTTP API, with a ``type``)."""
+    return {"type": "error", "error": {"code": error.code, "message": error.message}}
+
+
+class _ForwardingConsumer(AsyncJsonWebsocketConsumer):
+    """Joins the groups chosen by ``authorise`` and forwards what services push."""
+
+    groups_joined: list[str]
+
+    async def authorise(self) -> Subscription:
+        """The groups to join and the first message to send; raises ``Forbidden``."""
+        raise NotImplementedError
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        await self.accept()
+        try:
+            groups, first = await self.authorise()
+        except DomainError as error:
+            await self.send_json(error_message(error))
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        # Join before reading the first state: a push racing with the read then arrives
+        # after it (messages are handled one at a time), and showing a card twice or
+        # withdrawing an absent one is harmless to a client.
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.send_json(await first())
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        # Screens and phones only listen; writes go through the HTTP API.
+        await self.send_json(
+            error_message(DomainError("This socket only sends.", code="read_only"))
+        )
+
+    async def forward(self, message: dict[str, Any]) -> None:
+        await self.send_json(message)
+
+
+class ShopConsumer(_ForwardingConsumer):
+    """A shop's screen or dashboard: ``cards.snapshot``, then ``card.show``,
+    ``card.withdraw`` and ``request.new``. Only clerks of the shop (or mall staff)."""
+
+    async def authorise(self) -> Subscription:
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        shop = await _shop_of_clerk(self.scope.get("user"), slug)
+
+        async def snapshot() -> dict[str, Any]:
+            cards = await database_sync_to_async(shop_cards_snapshot)(shop_id=shop.pk)
+            return realtime.cards_snapshot_message(cards)
+
+        return [realtime.shop_group(shop.pk)], snapshot
+
+    async def card_show(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+    async def card_withdraw(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+    async def request_new(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+
+class MeConsumer(_ForwardingConsumer):
+    """A paired phone: ``shops.update`` now and whenever the list changes, replies to the
+    shopper's requests, and ``me.erased`` when their data is gone."""
+
+    async def authorise(self) -> Subscription:
+        customer = await _paired_customer(self.scope.get("session"))
+
+        async def current() -> dict[str, Any]:
+            results = await database_sync_to_async(customer_results)(customer=customer)
+            return realtime.shops_update_message(results)
+
+        return [realtime.customer_group(customer.pk)], current
+
+    async def shops_update(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+    async def request_reply(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+    async def me_erased(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+        await self.close()
+
+
+@database_sync_to_async
+def _shop_of_clerk(user: Any, slug: str) -> Shop:
+    shop = Shop.objects.filter(slug=str(slug)[:50]).first()
+    # One answer for an unknown shop and a shop of someone else: no probing of slugs.
+    if shop is None or user is None or not user_is_clerk_of(user, shop.pk):
+        raise Forbidden("Only clerks of this shop may watch its cards.")
+    return shop
+
+
+@database_sync_to_async
+def _paired_customer(session: Any) -> Any:
+    customer = paired_customer(session) if session is not None else None
+    if customer is None:
+        raise Forbidden("This phone is not paired with a shopper (scan the kiosk's QR code).")
+    return customer
