@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import close_old_connections, transaction
+from django.utils import timezone
 
 from customers.services import customers_expired_purge
 from kiosks.services import customers_departed_purge
@@ -75,3 +78,31 @@ def data_purge(*, now: datetime) -> PurgeReport:
     return PurgeReport(
         wants=wants, customers_expired=expired, customers_departed=departed, stock=stock
     )
+
+
+def data_purge_repeat(
+    *,
+    every: float,
+    report: Callable[[PurgeReport], None],
+    runs: int | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Run ``data_purge`` now and then every ``every`` seconds, handing each report to
+    ``report``, until ``runs`` runs are done or ``stop`` is set. Returns the runs done.
+
+    Used by ``manage.py purge --every`` and by the demo's background thread; the database
+    connection is closed between runs, so a long-lived loop never holds a stale one.
+    """
+    stop = stop or threading.Event()
+    done = 0
+    while not stop.is_set() and (runs is None or done < runs):
+        close_old_connections()
+        try:
+            report(data_purge(now=timezone.now()))
+        finally:
+            close_old_connections()
+        done += 1
+        if runs is not None and done >= runs:
+            break
+        stop.wait(every)
+    return done
