@@ -33,3 +33,8 @@ def user_is_clerk_of(user: AbstractBaseUser | AnonymousUser, shop_id: int) -> bo
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_staff or Membership.objects.filter(user=user, shop_id=shop_id).exists()
+
+
+def shops_all() -> list[Shop]:
+    """Every shop, by name (the phone page's choice of shop to share with or write to)."""
+    return list(Shop.objects.all())

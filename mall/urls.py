@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from customers import apis as customer_apis
@@ -47,6 +48,10 @@ api = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api)),
+    # Pages (templates + one small script each); they use the API above.
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("customers.urls")),
+    path("", include("stock.urls")),
 ]
 
 handler404 = "mall.api_errors.handler404"

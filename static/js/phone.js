@@ -1,0 +1,163 @@
+// Phone page: the live ranked list (/ws/me/), wants, sharing, requests, erasure. The paired
+// session authorises the API calls; no token is ever held by this page.
+import { api, chime, liveSocket, pageData, showStatus, unlockSound } from "./live.js";
+
+const profile = pageData("profile");
+const results = document.getElementById("results");
+const status = document.getElementById("live-status");
+let lastResults = null;
+let socket = null;
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function renderResults(list) {
+  const changed = lastResults !== null && JSON.stringify(list) !== JSON.stringify(lastResults);
+  lastResults = list;
+  results.replaceChildren();
+  for (const result of list) {
+    const block = element("div", "result");
+    block.dataset.desire = result.desire.name;
+    block.append(element("h3", "", result.desire.name));
+    if (!result.offers.length) {
+      block.append(element("p", "hint", "No shop has it right now."));
+    }
+    const offers = element("ol", "offers");
+    for (const offer of result.offers) {
+      const item = element("li", "offer");
+      item.dataset.shop = offer.shop.slug;
+      item.append(
+        element("strong", "shop", offer.shop.name),
+        element("span", "item", offer.item.name),
+        element("span", "price", offer.item.price),
+        element("span", "where", `floor ${offer.shop.floor} · ${Math.round(offer.distance_m)} m`),
+      );
+      offers.append(item);
+    }
+    block.append(offers);
+    results.append(block);
+  }
+  if (!list.length) results.append(element("p", "hint", "No wanted products."));
+  if (changed) {
+    chime();
+    results.classList.remove("flash");
+    void results.offsetWidth; // restart the highlight animation
+    results.classList.add("flash");
+  }
+}
+
+function showErased() {
+  socket?.stop();
+  document.getElementById("paired").hidden = true;
+  document.getElementById("erased").hidden = false;
+  showStatus(status, "closed");
+}
+
+// Wants: one row per want, edited in place and saved together (PATCH replaces them).
+const wants = document.getElementById("wants");
+function wantRow(desire = { name: "", keywords: [], level: 3, note: "" }) {
+  const row = element("div", "want-row");
+  row.innerHTML = `
+    <label>Product <input class="want-name" maxlength="100"></label>
+    <label>Other words <input class="want-keywords"></label>
+    <label>How much <select class="want-level">
+      <option>1</option><option>2</option><option>3</option><option>4</option><option>5</option>
+    </select></label>
+    <button type="button" class="link remove">Remove</button>`;
+  row.querySelector(".want-name").value = desire.name;
+  row.querySelector(".want-keywords").value = (desire.keywords || []).join(", ");
+  row.querySelector(".want-level").value = String(desire.level);
+  if (desire.note) row.append(element("p", "note", `Shop note: ${desire.note}`));
+  row.querySelector(".remove").addEventListener("click", () => row.remove());
+  return row;
+}
+wants.replaceChildren(...profile.desires.map(wantRow));
+document.getElementById("add-want").addEventListener("click", () => wants.append(wantRow()));
+
+document.getElementById("wants-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const message = document.getElementById("wants-message");
+  const desires = [...wants.querySelectorAll(".want-row")]
+    .map((row) => ({
+      name: row.querySelector(".want-name").value.trim(),
+      keywords: row.querySelector(".want-keywords").value.split(",").map((w) => w.trim()).filter(Boolean),
+      level: Number(row.querySelector(".want-level").value),
+    }))
+    .filter((desire) => desire.name);
+  const answer = await api("PATCH", "/api/me/", { desires });
+  message.textContent = answer.ok ? "Saved." : answer.message;
+  if (answer.ok) {
+    wants.replaceChildren(...answer.data.desires.map(wantRow));
+    renderResults(answer.data.results);
+  }
+});
+
+document.getElementById("ranking").addEventListener("change", async (event) => {
+  const answer = await api("PATCH", "/api/me/", { ranking: event.target.value });
+  if (answer.ok) renderResults(answer.data.results);
+});
+
+// Shops: share the code, send a request, see replies.
+const shopChoice = document.getElementById("shop-choice");
+const shopMessage = document.getElementById("shop-message");
+const requestList = document.getElementById("my-requests");
+
+function renderRequests(requests) {
+  requestList.replaceChildren(...requests.map((request) => {
+    const item = element("li", "request");
+    item.append(element("span", "shop", request.shop), element("p", "", request.text));
+    if (request.reply) item.append(element("p", "reply", `Reply: ${request.reply}`));
+    return item;
+  }));
+}
+async function loadRequests() {
+  const answer = await api("GET", "/api/me/requests/");
+  if (answer.ok) renderRequests(answer.data);
+}
+
+document.getElementById("share").addEventListener("click", async () => {
+  const answer = await api("POST", "/api/me/shares/", { shop: shopChoice.value });
+  shopMessage.textContent = answer.ok
+    ? `${shopChoice.selectedOptions[0].textContent} can now see your code and wants.`
+    : answer.message;
+});
+
+document.getElementById("shop-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = document.getElementById("request-text");
+  const answer = await api("POST", "/api/me/requests/", { shop: shopChoice.value, text: text.value });
+  shopMessage.textContent = answer.ok ? "Sent." : answer.message;
+  if (answer.ok) {
+    text.value = "";
+    loadRequests();
+  }
+});
+
+document.getElementById("delete-me").addEventListener("click", async () => {
+  if (!confirm("Delete everything about you now? This cannot be undone.")) return;
+  const answer = await api("DELETE", "/api/me/");
+  if (answer.ok) showErased();
+  else alert(answer.message);
+});
+
+document.getElementById("sound-on").addEventListener("click", (event) => {
+  unlockSound();
+  event.target.textContent = "Sound is on";
+});
+
+socket = liveSocket("/ws/me/", {
+  onMessage: (message) => {
+    if (message.type === "shops.update") renderResults(message.results);
+    else if (message.type === "request.reply") { chime(); loadRequests(); }
+    else if (message.type === "me.erased") showErased();
+  },
+  onStatus: (state) => {
+    showStatus(status, state);
+    if (state === "refused") showErased();
+  },
+});
+loadRequests();

@@ -1,0 +1,21 @@
+"""Clerk pages: login, dashboard, screen, CSV upload."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from stock import views
+
+urlpatterns = [
+    path(
+        "shop/login/",
+        auth_views.LoginView.as_view(
+            template_name="stock/login.html", redirect_authenticated_user=True
+        ),
+        name="shop-login",
+    ),
+    path("shop/logout/", auth_views.LogoutView.as_view(next_page="shop-login"), name="shop-logout"),
+    path("shop/", views.shop_home, name="shop-home"),
+    path("shop/<slug:slug>/", views.shop_dashboard, name="shop-dashboard"),
+    path("shop/<slug:slug>/screen/", views.shop_screen, name="shop-screen"),
+    path("shop/<slug:slug>/stock/import/", views.stock_import, name="shop-stock-import"),
+]
