@@ -97,10 +97,10 @@ def _row(
     problems: list[str] = []
     slug = values.get("shop", "").strip()
     shop = shops.get(slug) if slug else fixed_shop
-    if shop is None:
-        problems.append(f"unknown shop {slug[:60]!r}" if slug else "no shop")
-    elif fixed_shop is not None and slug and slug != fixed_shop.slug:
+    if fixed_shop is not None and slug and slug != fixed_shop.slug:
         problems.append(f"shop {slug[:60]!r} is not {fixed_shop.slug!r}")
+    elif shop is None:
+        problems.append(f"unknown shop {slug[:60]!r}" if slug else "no shop")
 
     name = " ".join(values["name"].split())
     if not name:

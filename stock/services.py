@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.models import Customer
@@ -62,38 +63,107 @@ def stock_items_import(
     batch_size: int = 2000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Create many items in one transaction, in batches (the CSV import). Returns the count."""
+    """Create many items in one transaction, in batches (the CSV import). Returns the count.
+
+    Rows go in by multi-row ``INSERT ... RETURNING id`` rather than ``bulk_create``: the
+    ORM's per-object work made 200,000 rows take minutes (issue 2 asks for <= 60 s).
+    """
     now = timezone.now()
+    default_days = retention_current().stock_days
     count = 0
-    batch: list[StockItem] = []
+    batch: list[tuple[Shop, StockInput]] = []
 
     def flush() -> None:
         nonlocal count
-        created = StockItem.objects.bulk_create(batch)
-        stock_items_index(items=created)
-        count += len(created)
+        ids = _stock_rows_insert(batch, now=now, default_days=default_days)
+        stock_items_index(
+            items=[
+                _NewItem(pk=pk, name=data.name, keywords=data.keywords)
+                for pk, (_, data) in zip(ids, batch, strict=True)
+            ]
+        )
+        count += len(ids)
         if progress:
-            progress(len(created))
+            progress(len(ids))
         batch.clear()
 
     with transaction.atomic():
-        for shop, data in rows:
-            batch.append(
-                StockItem(
-                    shop=shop,
-                    name=data.name,
-                    keywords=data.keywords,
-                    quantity=data.quantity,
-                    price=data.price,
-                    barcode=data.barcode,
-                    expires_at=_expiry(data.valid_days, now),
-                )
-            )
+        for row in rows:
+            batch.append(row)
             if len(batch) >= batch_size:
                 flush()
         if batch:
             flush()
     return count
+
+
+@dataclass(frozen=True)
+class _NewItem:
+    """What the index needs of an item just inserted."""
+
+    pk: int
+    name: str
+    keywords: list[str]
+
+
+#: Rows per INSERT statement: 8 parameters each, under SQLite's 32,766 and Postgres' 65,535.
+_INSERT_ROWS = 1000
+
+
+def _stock_rows_insert(
+    rows: list[tuple[Shop, StockInput]], *, now: datetime, default_days: int
+) -> list[int]:
+    """Insert ``rows`` as stock items; their new ids, in the order of ``rows``."""
+    fields = [
+        StockItem._meta.get_field(name)
+        for name in (
+            "shop",
+            "name",
+            "keywords",
+            "quantity",
+            "price",
+            "barcode",
+            "registered_at",
+            "expires_at",
+        )
+    ]
+    keywords_field, price_field, date_field = fields[2], fields[4], fields[7]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    registered = date_field.get_db_prep_save(now, connection)
+    expiries: dict[int, Any] = {}
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _INSERT_ROWS):
+            chunk = rows[start : start + _INSERT_ROWS]
+            params: list[Any] = []
+            for shop, data in chunk:
+                days = data.valid_days if data.valid_days is not None else default_days
+                if days not in expiries:
+                    expiries[days] = date_field.get_db_prep_save(
+                        now + timedelta(days=days), connection
+                    )
+                params += (
+                    shop.pk,
+                    data.name,
+                    keywords_field.get_db_prep_save(data.keywords, connection),
+                    data.quantity,
+                    price_field.get_db_prep_save(data.price, connection),
+                    data.barcode,
+                    registered,
+                    expiries[days],
+                )
+            # RETURNING lists the rows in VALUES order on SQLite and PostgreSQL; Django's
+            # own bulk_create relies on the same.
+            cursor.execute(
+                f"INSERT INTO {quote(StockItem._meta.db_table)} ({columns}) VALUES "
+                + ", ".join([one_row] * len(chunk))
+                + f" RETURNING {quote('id')}",
+                params,
+            )
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
 
 
 def stock_item_update(*, item: StockItem, changes: dict) -> StockItem:
