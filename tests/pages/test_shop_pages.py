@@ -76,3 +76,25 @@ def test_csv_upload_for_another_shop_is_refused(client, clerk):
 
     assert answer.status_code == 403
     assert not StockItem.objects.exists()
+
+
+def test_login_form_logs_a_clerk_in_and_opens_the_dashboard(client):
+    membership = MembershipFactory(shop=ShopFactory(slug="shoes"))
+
+    response = client.post(
+        "/shop/login/",
+        {"username": membership.user.username, "password": "pass-word-123"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == "/shop/shoes/"
+
+
+def test_login_form_says_when_the_password_is_wrong(client):
+    membership = MembershipFactory()
+
+    response = client.post(
+        "/shop/login/", {"username": membership.user.username, "password": "nope"}
+    )
+
+    assert b"Wrong username or password." in response.content
