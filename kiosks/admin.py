@@ -1,1 +1,78 @@
-# Register your models here.
+"""Admin for kiosks (keys never shown after creation; revoke, issue a new key) and the
+shoppers in range of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from kiosks.models import Kiosk, Presence
+from kiosks.services import kiosk_create, kiosk_key_rotate, kiosks_revoke
+
+
+@admin.register(Kiosk)
+class KioskAdmin(admin.ModelAdmin):
+    """A kiosk added here gets its key like ``manage.py create_kiosk``: shown once, in the
+    message after saving. Only its hash is kept, so it is never shown again."""
+
+    list_display = ("name", "shop", "position", "is_active", "last_seen_at", "created_at")
+    list_filter = ("is_active", "shop__floor", "shop")
+    search_fields = ("name", "shop__name", "shop__slug")
+    list_select_related = ("shop",)
+    autocomplete_fields = ("shop",)
+    fields = ("name", "shop", "floor", "x", "y", "is_active", "last_seen_at", "created_at")
+    readonly_fields = ("last_seen_at", "created_at")
+    actions = ("revoke", "issue_new_key")
+
+    @admin.display(description="floor, x, y")
+    def position(self, kiosk: Kiosk) -> str:
+        floor, x, y = kiosk.position
+        return f"{floor}, {x:g}, {y:g}"
+
+    def save_model(self, request: HttpRequest, obj: Kiosk, form: ModelForm, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = kiosk_create(name=obj.name, shop=obj.shop, floor=obj.floor, x=obj.x, y=obj.y)
+        obj.pk = created.kiosk.pk
+        obj._state.adding = False
+        self.message_user(
+            request,
+            f"API key of {obj.name}, shown only this once: {created.key}",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke selected kiosks (their keys stop working)")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Kiosk]) -> None:
+        count = kiosks_revoke(kiosk_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} kiosk(s) revoked.")
+
+    @admin.action(description="Issue a new key to selected kiosks (the old one stops working)")
+    def issue_new_key(self, request: HttpRequest, queryset: QuerySet[Kiosk]) -> None:
+        for kiosk in queryset:
+            key = kiosk_key_rotate(kiosk=kiosk).key
+            self.message_user(
+                request,
+                f"New API key of {kiosk.name}, shown only this once: {key}",
+                messages.WARNING,
+            )
+
+
+@admin.register(Presence)
+class PresenceAdmin(admin.ModelAdmin):
+    """Who is in range of which kiosk now (read-only: kiosks report it)."""
+
+    list_display = ("customer", "kiosk", "arrived_at", "last_seen_at")
+    list_filter = ("kiosk",)
+    search_fields = ("customer__code", "kiosk__name")
+    list_select_related = ("customer", "kiosk")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

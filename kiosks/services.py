@@ -40,8 +40,7 @@ def kiosk_create(
         raise DomainError("A kiosk needs a shop or a position (floor, x, y).", code="no_position")
     if Kiosk.objects.filter(name=name).exists():
         raise DomainError(f"A kiosk named {name!r} exists already.", code="duplicate")
-    prefix = secrets.token_hex(KEY_PREFIX_LENGTH // 2)
-    key = f"{prefix}.{secrets.token_urlsafe(32)}"
+    prefix, key = _new_key()
     kiosk = Kiosk.objects.create(
         name=name,
         shop=shop,
@@ -52,6 +51,24 @@ def kiosk_create(
         key_hash=key_hash(key),
     )
     return KioskKey(kiosk=kiosk, key=key)
+
+
+def kiosk_key_rotate(*, kiosk: Kiosk) -> KioskKey:
+    """Give ``kiosk`` a new API key (the old one stops working at once); shown once."""
+    prefix, key = _new_key()
+    Kiosk.objects.filter(pk=kiosk.pk).update(key_prefix=prefix, key_hash=key_hash(key))
+    kiosk.key_prefix, kiosk.key_hash = prefix, key_hash(key)
+    return KioskKey(kiosk=kiosk, key=key)
+
+
+def kiosks_revoke(*, kiosk_ids: list[int]) -> int:
+    """Stop kiosks' keys from working (a stolen or retired machine). Returns the count."""
+    return Kiosk.objects.filter(pk__in=kiosk_ids, is_active=True).update(is_active=False)
+
+
+def _new_key() -> tuple[str, str]:
+    prefix = secrets.token_hex(KEY_PREFIX_LENGTH // 2)
+    return prefix, f"{prefix}.{secrets.token_urlsafe(32)}"
 
 
 def customer_sight(*, kiosk: Kiosk, customer: Customer) -> dict[str, Any]:

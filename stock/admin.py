@@ -1,1 +1,74 @@
-# Register your models here.
+"""Admin for stock (changes go through the stock services, so the index and the live
+cards follow) and the sales report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from matching.services import stock_items_index
+from stock.models import Sale, StockItem
+from stock.services import stock_item_delete, stock_item_update, stock_items_validity_extend
+
+#: Days the "extend validity" action adds.
+EXTEND_DAYS = 7
+
+
+@admin.register(StockItem)
+class StockItemAdmin(admin.ModelAdmin):
+    list_display = ("name", "shop", "quantity", "price", "barcode", "expires_at")
+    list_filter = ("shop", "expires_at")
+    search_fields = ("name", "barcode")
+    list_select_related = ("shop",)
+    autocomplete_fields = ("shop",)
+    readonly_fields = ("registered_at",)
+    date_hierarchy = "expires_at"
+    actions = ("extend_validity",)
+
+    def save_model(
+        self, request: HttpRequest, obj: StockItem, form: ModelForm, change: bool
+    ) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            stock_items_index(items=[obj])
+            return
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        stock_item_update(item=obj, changes=changes)
+
+    def delete_model(self, request: HttpRequest, obj: StockItem) -> None:
+        stock_item_delete(item=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[StockItem]) -> None:
+        for item in queryset:
+            stock_item_delete(item=item)
+
+    @admin.action(description=f"Extend validity of selected items by {EXTEND_DAYS} days")
+    def extend_validity(self, request: HttpRequest, queryset: QuerySet[StockItem]) -> None:
+        count = stock_items_validity_extend(
+            item_ids=list(queryset.values_list("pk", flat=True)), days=EXTEND_DAYS
+        )
+        self.message_user(request, f"{count} item(s) kept {EXTEND_DAYS} more days.")
+
+
+@admin.register(Sale)
+class SaleAdmin(admin.ModelAdmin):
+    """The sales report: read-only, and without personal data by design."""
+
+    list_display = ("sold_at", "shop", "item_name", "quantity", "unit_price", "wants_fulfilled")
+    list_filter = ("shop",)
+    search_fields = ("item_name", "shop__name")
+    date_hierarchy = "sold_at"
+    list_select_related = ("shop",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

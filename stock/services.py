@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from customers.models import Customer
@@ -180,6 +181,20 @@ def stock_item_update(*, item: StockItem, changes: dict) -> StockItem:
         if "quantity" in changes or valid_days is not None:
             _shop_cards_refresh(shop_id=item.shop_id)
     return item
+
+
+def stock_items_validity_extend(*, item_ids: list[int], days: int) -> int:
+    """Keep items ``days`` longer: from their expiry, or from now for those past it
+    (not yet purged). Returns the number of items."""
+    now = timezone.now()
+    items = StockItem.objects.filter(pk__in=item_ids)
+    with transaction.atomic():
+        # Running ones first: once moved they are still after ``now``, so not moved twice.
+        running = items.filter(expires_at__gt=now).update(
+            expires_at=F("expires_at") + timedelta(days=days)
+        )
+        late = items.filter(expires_at__lte=now).update(expires_at=now + timedelta(days=days))
+    return late + running
 
 
 def stock_item_delete(*, item: StockItem) -> None:
