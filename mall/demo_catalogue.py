@@ -2,8 +2,8 @@
 
 Deterministic (a seeded ``random.Random``), so the demo loads the same mall on every run
 and the benchmark measures the same data. Names are built as ``brand modifier colour
-noun`` from per-category lists, so a typical want (``waterproof navy boots``) matches a few
-dozen items of a big mall rather than thousands.
+noun`` from per-category lists, so a typical want (``waterproof boots``, ``navy hoodie``) matches a
+few dozen items of a big mall rather than thousands.
 """
 
 from __future__ import annotations
@@ -27,78 +27,136 @@ class Category:
     high: int
 
 
+def _category(
+    title: str, nouns: str, modifiers: str, keywords: str, low: int, high: int
+) -> Category:
+    return Category(
+        title,
+        tuple(nouns.split(", ")),
+        tuple(modifiers.split(", ")),
+        tuple(keywords.split(", ")),
+        low,
+        high,
+    )
+
+
 CATEGORIES: tuple[Category, ...] = (
-    Category(
+    _category(
         "Shoes",
-        ("shoes", "boots", "sandals", "sneakers", "slippers", "loafers"),
-        ("running", "hiking", "leather", "canvas", "suede", "waterproof", "trail", "walking"),
-        ("footwear",),
+        "shoes, boots, sandals, sneakers, slippers, loafers, flip flops, clogs, "
+        "ankle boots, espadrilles, moccasins",
+        "running, hiking, leather, canvas, suede, waterproof, trail, walking, padded, vegan",
+        "footwear",
         19,
         180,
     ),
-    Category(
+    _category(
         "Fashion",
-        ("t-shirt", "jeans", "jacket", "hoodie", "dress", "scarf", "sweater", "shorts"),
-        ("cotton", "wool", "linen", "denim", "slim", "oversized", "striped", "organic"),
-        ("clothes", "apparel"),
+        "t-shirt, jeans, jacket, hoodie, dress, scarf, sweater, shorts, blouse, cardigan, "
+        "raincoat, skirt",
+        "cotton, wool, linen, denim, slim, oversized, striped, organic, cropped, quilted",
+        "clothes, apparel",
         9,
         150,
     ),
-    Category(
+    _category(
         "Electronics",
-        ("headphones", "charger", "cable", "speaker", "power bank", "keyboard", "mouse"),
-        ("wireless", "usb-c", "bluetooth", "noise cancelling", "portable", "gaming", "compact"),
-        ("tech",),
+        "headphones, charger, cable, speaker, power bank, keyboard, mouse, webcam, "
+        "smartwatch, tablet stand, router",
+        "wireless, usb-c, bluetooth, noise cancelling, portable, gaming, compact, ergonomic, "
+        "rechargeable, smart",
+        "tech, gadgets",
         8,
         350,
     ),
-    Category(
+    _category(
         "Toys",
-        ("doll house", "puzzle", "building blocks", "teddy bear", "kite", "board game"),
-        ("wooden", "giant", "mini", "classic", "educational", "magnetic", "travel"),
-        ("kids", "gift"),
+        "doll house, puzzle, building blocks, teddy bear, kite, board game, train set, "
+        "yo-yo, rubik's cube, marbles, puppet",
+        "wooden, giant, mini, classic, educational, magnetic, travel, musical, glow, plush",
+        "kids, gift",
         5,
         120,
     ),
-    Category(
+    _category(
         "Books",
-        ("novel", "cookbook", "notebook", "diary", "comic", "dictionary", "sketchbook"),
-        ("hardcover", "paperback", "illustrated", "pocket", "spiral", "vintage", "signed"),
-        ("reading",),
+        "novel, cookbook, notebook, diary, comic, dictionary, sketchbook, atlas, biography, "
+        "planner, poetry collection",
+        "hardcover, paperback, illustrated, pocket, spiral, vintage, signed, bilingual, "
+        "annotated, deluxe",
+        "reading, stationery",
         4,
         60,
     ),
-    Category(
+    _category(
         "Kitchen",
-        ("frying pan", "teapot", "knife set", "mug", "blender", "cutting board", "kettle"),
-        ("stainless steel", "ceramic", "cast iron", "non-stick", "bamboo", "enamel", "copper"),
-        ("cookware", "home"),
+        "frying pan, teapot, knife set, mug, blender, cutting board, kettle, saucepan, "
+        "toaster, colander, spatula",
+        "stainless steel, ceramic, cast iron, non-stick, bamboo, enamel, copper, glass, "
+        "electric, stackable",
+        "cookware, home",
         6,
         220,
     ),
-    Category(
+    _category(
         "Sports",
-        ("yoga mat", "tennis racket", "football", "water bottle", "dumbbells", "backpack"),
-        ("lightweight", "foldable", "insulated", "adjustable", "junior", "reflective"),
-        ("fitness", "outdoor"),
+        "yoga mat, tennis racket, football, water bottle, dumbbells, backpack, bike helmet, "
+        "swim goggles, skipping rope, shin guards",
+        "lightweight, foldable, insulated, adjustable, junior, reflective, pro, grippy, "
+        "breathable, heavy duty",
+        "fitness, outdoor",
         7,
         250,
     ),
-    Category(
+    _category(
         "Beauty",
-        ("shampoo", "lipstick", "perfume", "face cream", "sunscreen", "nail polish", "soap"),
-        ("organic", "vegan", "travel size", "matte", "scented", "sensitive", "herbal"),
-        ("cosmetics", "care"),
+        "shampoo, lipstick, perfume, face cream, sunscreen, nail polish, soap, hair dryer, "
+        "mascara, body lotion, bath salts",
+        "organic, vegan, travel size, matte, scented, sensitive, herbal, hydrating, "
+        "fragrance free, spf 50",
+        "cosmetics, care",
         3,
         95,
     ),
-    Category(
+    _category(
         "Jewellery",
-        ("watch", "necklace", "ring", "earrings", "bracelet", "brooch", "pendant"),
-        ("silver", "gold", "rose gold", "pearl", "diamond", "engraved", "titanium"),
-        ("jewelry", "accessories"),
+        "watch, necklace, ring, earrings, bracelet, brooch, pendant, anklet, cufflinks, "
+        "hair clip, charm",
+        "silver, gold, rose gold, pearl, diamond, engraved, titanium, handmade, "
+        "adjustable, vintage",
+        "jewelry, accessories",
         15,
         900,
+    ),
+    _category(
+        "Home",
+        "cushion, lamp, candle, vase, rug, curtains, picture frame, throw blanket, "
+        "mirror, clock, plant pot",
+        "velvet, scandinavian, rattan, marble, hand woven, minimalist, rustic, ceramic, "
+        "linen, dimmable",
+        "decor, home",
+        8,
+        300,
+    ),
+    _category(
+        "Pets",
+        "dog bed, cat tree, leash, collar, chew toy, bird cage, aquarium, litter box, "
+        "feeding bowl, scratching post",
+        "orthopedic, reflective, washable, durable, non-slip, extra large, small breed, "
+        "indestructible, self cleaning, heated",
+        "pet supplies, animals",
+        4,
+        260,
+    ),
+    _category(
+        "Garden",
+        "watering can, garden hose, pruning shears, seed tray, bird feeder, wheelbarrow, "
+        "gloves, lawn mower, planter, trowel",
+        "galvanised, expandable, ergonomic, biodegradable, cordless, heavy duty, "
+        "self watering, raised, solar, compact",
+        "gardening, outdoor",
+        3,
+        400,
     ),
 )
 
@@ -115,30 +173,61 @@ COLOURS = (
     "brown",
     "beige",
     "purple",
+    "orange",
+    "teal",
+    "olive",
+    "burgundy",
 )
 
-BRANDS = (
-    "Acme",
-    "Nordic",
-    "Urban",
-    "Zenith",
-    "Kestrel",
-    "Orion",
-    "Maple",
-    "Pioneer",
-    "Summit",
-    "Lumen",
-    "Vista",
-    "Harbor",
-    "Cobalt",
-    "Ember",
-    "Falcon",
-    "Granite",
-    "Juniper",
-    "Meridian",
-    "Sterling",
-    "Willow",
-)
+_BRAND_STARTS = [
+    "Nor",
+    "Vel",
+    "Kes",
+    "Ori",
+    "Map",
+    "Pio",
+    "Sum",
+    "Lum",
+    "Vis",
+    "Har",
+    "Cob",
+    "Emb",
+    "Fal",
+    "Gra",
+    "Jun",
+    "Mer",
+    "Ster",
+    "Wil",
+    "Ast",
+    "Bel",
+]
+_BRAND_ENDS = [
+    "dic",
+    "ora",
+    "trel",
+    "on",
+    "leton",
+    "neer",
+    "mit",
+    "en",
+    "ta",
+    "bor",
+    "alt",
+    "er",
+    "con",
+    "ite",
+    "iper",
+    "ion",
+    "ling",
+    "low",
+    "ra",
+    "mont",
+]
+#: 400 made-up brand names ("Norora", "Kestrel"), so that a brand is not in every shop.
+BRANDS = tuple(start + end for start in _BRAND_STARTS for end in _BRAND_ENDS)
+#: Brands one shop carries: a real shop stocks a handful, not every brand of the mall.
+BRANDS_PER_SHOP = 6
+
 
 #: Solr lines: words shoppers use for the same thing.
 SYNONYMS = (
@@ -169,19 +258,19 @@ class ItemSpec:
 
 
 def item_specs(category: Category, count: int, *, seed: int) -> Iterator[ItemSpec]:
-    """``count`` distinct items a shop of ``category`` might stock."""
+    """``count`` distinct items a shop of ``category`` might stock (its own few brands)."""
     rng = random.Random(seed)
+    brands = rng.sample(BRANDS, BRANDS_PER_SHOP)
     seen: set[str] = set()
-    combinations = len(BRANDS) * len(category.modifiers) * len(COLOURS) * len(category.nouns)
+    combinations = len(brands) * len(category.modifiers) * len(COLOURS) * len(category.nouns)
     count = min(count, combinations)
     while len(seen) < count:
-        noun = rng.choice(category.nouns)
         name = " ".join(
             (
-                rng.choice(BRANDS),
+                rng.choice(brands),
                 rng.choice(category.modifiers).title(),
                 rng.choice(COLOURS).title(),
-                noun.title(),
+                rng.choice(category.nouns).title(),
             )
         )
         if name in seen:
@@ -209,12 +298,12 @@ def want_specs(count: int, *, seed: int) -> Iterator[str]:
         noun = rng.choice(category.nouns)
         noun = by_word.get(noun, noun) if rng.random() < 0.5 else noun
         shape = rng.random()
-        if shape < 0.5:
-            words = [rng.choice(category.modifiers), rng.choice(COLOURS), noun]
-        elif shape < 0.8:
-            words = [rng.choice(BRANDS).lower(), rng.choice(category.modifiers), noun]
+        if shape < 0.35:
+            words = [rng.choice(category.modifiers), noun]
+        elif shape < 0.7:
+            words = [rng.choice(COLOURS), noun]
         else:
-            words = [rng.choice(BRANDS).lower(), rng.choice(COLOURS), noun]
+            words = [rng.choice(category.modifiers), rng.choice(COLOURS), noun]
         if rng.random() < 0.1:
             words[-1] = _typo(words[-1], rng)
         yield " ".join(words)

@@ -83,3 +83,26 @@ def _send(group: str, message: dict[str, Any]) -> None:
 def push(group: str, message: dict[str, Any]) -> None:
     """Send ``message`` to ``group`` once the current transaction commits."""
     transaction.on_commit(lambda: _send(group, message))
+
+
+def push_many(pushes: list[tuple[str, dict[str, Any]]]) -> None:
+    """``push`` each (group, message) in order, once the transaction commits, through one
+    trip to the channel layer: a sighting pushes a card to dozens of shops, and one
+    ``async_to_sync`` per message was most of its time."""
+    if pushes:
+        transaction.on_commit(lambda: _send_many(list(pushes)))
+
+
+def _send_many(pushes: list[tuple[str, dict[str, Any]]]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+
+    async def send_all() -> None:
+        for group, message in pushes:
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                logger.warning("push to %s failed", group, exc_info=True)
+
+    async_to_sync(send_all)()

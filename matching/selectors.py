@@ -2,19 +2,22 @@
 
 The index is the ``Term``/``ItemTerm`` pair: a sighting asks it for the items that hold at
 least one term per word of each want (``engine.covering_terms``), then checks only those
-with the engine. It never scans the stock table.
+with the engine. It never scans the stock table. The postings of a phrase's word positions
+are intersected rarest first (``phrase_candidates``), so a common word such as a colour
+costs little.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from matching import engine, realtime
@@ -48,26 +51,90 @@ def typo_neighbours(words: Iterable[str]) -> dict[str, set[str]]:
 
 def candidate_item_ids(phrases: Iterable[tuple[str, ...]], synonyms: engine.Synonyms) -> set[int]:
     """Items that may match any of ``phrases``: a superset the engine then checks."""
-    phrases = list(phrases)
-    neighbours = typo_neighbours({word for phrase in phrases for word in phrase})
-    found: set[int] = set()
-    for phrase in phrases:
-        needed = engine.covering_terms(phrase, synonyms, lambda w: neighbours.get(w, ()))
-        # Start from the rarest position's postings, then keep items holding the others.
-        by_term: dict[str, set[int]] = defaultdict(set)
-        all_terms = set().union(*needed)
-        for word, item_id in ItemTerm.objects.filter(term__word__in=all_terms).values_list(
-            "term__word", "item_id"
-        ):
-            by_term[word].add(item_id)
-        items: set[int] | None = None
-        for terms in needed:
-            holding = set().union(*(by_term.get(t, set()) for t in terms))
-            items = holding if items is None else items & holding
-            if not items:
-                break
-        found |= items or set()
+    return set().union(*phrase_candidates(phrases, synonyms).values())
+
+
+#: Seconds a term's posting count is trusted. It only decides the order of the
+#: intersection (rarest first): a stale count costs time, never a wrong answer.
+_COUNT_TTL = 300.0
+_COUNT_CACHE_MAX = 100_000
+_posting_counts: dict[int, tuple[float, int]] = {}
+
+
+def phrase_candidates(
+    phrases: Iterable[tuple[str, ...]], synonyms: engine.Synonyms
+) -> dict[tuple[str, ...], set[int]]:
+    """For each phrase, the items holding at least one covering term per word position.
+
+    One query per phrase walks the postings of its rarest position and probes the others
+    through the (term, item) index, so the cost follows the rarest word of the phrase, not
+    its most common one ("black"), and only the few surviving ids come back to Python.
+    """
+    unique = list(dict.fromkeys(phrases))
+    neighbours = typo_neighbours({word for phrase in unique for word in phrase})
+    needed = {
+        phrase: engine.covering_terms(phrase, synonyms, lambda w: neighbours.get(w, ()))
+        for phrase in unique
+    }
+    words = {term for positions in needed.values() for terms in positions for term in terms}
+    ids = dict(Term.objects.filter(word__in=words).values_list("word", "pk")) if words else {}
+    counts = _postings_counts(set(ids.values()))
+    found: dict[tuple[str, ...], set[int]] = {}
+    with connection.cursor() as cursor:
+        for phrase, positions in needed.items():
+            id_sets = {tuple(sorted({ids[t] for t in terms if t in ids})) for terms in positions}
+            if not id_sets or not all(id_sets):
+                found[phrase] = set()  # a word no item holds in any form
+                continue
+            ordered = sorted(id_sets, key=lambda term_ids: sum(counts.get(t, 0) for t in term_ids))
+            found[phrase] = _items_holding_all(cursor, ordered)
     return found
+
+
+def _items_holding_all(cursor: Any, id_sets: list[tuple[int, ...]]) -> set[int]:
+    """Items holding at least one term of every set; the first set drives the query."""
+    table = connection.ops.quote_name(ItemTerm._meta.db_table)
+
+    def marks(term_ids: tuple[int, ...]) -> str:
+        return ", ".join(["%s"] * len(term_ids))
+
+    sql = f"SELECT p0.item_id FROM {table} p0 WHERE p0.term_id IN ({marks(id_sets[0])})"
+    params: list[int] = list(id_sets[0])
+    for n, term_ids in enumerate(id_sets[1:], start=1):
+        sql += (
+            f" AND EXISTS (SELECT 1 FROM {table} p{n} WHERE p{n}.item_id = p0.item_id"
+            f" AND p{n}.term_id IN ({marks(term_ids)}))"
+        )
+        params += term_ids
+    cursor.execute(sql, params)
+    return {row[0] for row in cursor.fetchall()}
+
+
+def _postings_counts(term_ids: set[int]) -> dict[int, int]:
+    """How many items hold each term (remembered for ``_COUNT_TTL`` seconds)."""
+    now = time.monotonic()
+    counts: dict[int, int] = {}
+    missing: list[int] = []
+    for term_id in term_ids:
+        cached = _posting_counts.get(term_id)
+        if cached is not None and now - cached[0] < _COUNT_TTL:
+            counts[term_id] = cached[1]
+        else:
+            missing.append(term_id)
+    if missing:
+        fresh = dict.fromkeys(missing, 0)
+        fresh.update(
+            ItemTerm.objects.filter(term_id__in=missing)
+            .values("term_id")
+            .annotate(n=Count("pk"))
+            .values_list("term_id", "n")
+        )
+        if len(_posting_counts) > _COUNT_CACHE_MAX:
+            _posting_counts.clear()
+        for term_id, n in fresh.items():
+            _posting_counts[term_id] = (now, n)
+        counts.update(fresh)
+    return counts
 
 
 @dataclass(frozen=True)
@@ -85,16 +152,23 @@ def matches_for_desires(
     """For each want, the in-stock, unexpired items matching it, unranked."""
     synonyms = synonyms if synonyms is not None else synonyms_current()
     phrases = {d.pk: engine.want_phrases(d.name, d.keywords) for d in desires}
-    candidate_ids = candidate_item_ids((p for ps in phrases.values() for p in ps), synonyms)
+    by_phrase = phrase_candidates((p for ps in phrases.values() for p in ps), synonyms)
+    candidates = {
+        desire_id: set().union(*(by_phrase[p] for p in desire_phrases))
+        for desire_id, desire_phrases in phrases.items()
+    }
     items = list(
         StockItem.objects.filter(
-            pk__in=candidate_ids, quantity__gt=0, expires_at__gt=timezone.now()
+            pk__in=set().union(*candidates.values()),
+            quantity__gt=0,
+            expires_at__gt=timezone.now(),
         ).select_related("shop")
     )
     terms = {item.pk: engine.item_terms(item.name, item.keywords) for item in items}
     penalty = settings.FLOOR_CHANGE_METRES
     result: dict[int, list[Match]] = {}
     for desire_id, desire_phrases in phrases.items():
+        # Each want is checked against its own candidates only, not the other wants'.
         result[desire_id] = [
             Match(
                 desire_id=desire_id,
@@ -104,7 +178,8 @@ def matches_for_desires(
                 ),
             )
             for item in items
-            if engine.want_matches(desire_phrases, terms[item.pk], synonyms)
+            if item.pk in candidates[desire_id]
+            and engine.want_matches(desire_phrases, terms[item.pk], synonyms)
         ]
     return result
 

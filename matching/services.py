@@ -102,6 +102,18 @@ def cards_refresh(
                 "name": desire.name,
                 "level": desire.level,
             }
+    pushes: list[tuple[str, dict[str, Any]]] = []
+    seen_at = customer.last_seen_at or now
+    cards = [
+        Card(
+            customer=customer,
+            shop_id=shop_id,
+            distance_m=entry["distance"],
+            desires=list(entry["desires"].values()),
+            seen_at=seen_at,
+        )
+        for shop_id, entry in by_shop.items()
+    ]
     with transaction.atomic():
         stale = list(
             Card.objects.filter(customer=customer)
@@ -109,27 +121,26 @@ def cards_refresh(
             .values_list("shop_id", flat=True)
         )
         Card.objects.filter(customer=customer, shop_id__in=stale).delete()
-        for shop_id in stale:
-            realtime.push(
-                realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code)
-            )
-        for shop_id, entry in by_shop.items():
-            card, _ = Card.objects.update_or_create(
-                customer=customer,
-                shop_id=shop_id,
-                defaults={
-                    "distance_m": entry["distance"],
-                    "desires": list(entry["desires"].values()),
-                    "seen_at": customer.last_seen_at or now,
-                },
-            )
-            card.customer = customer
-            payload = realtime.card_payload(card, face_url=_face_url(customer, entry["shop"]))
-            realtime.push(realtime.shop_group(shop_id), realtime.card_show_message(payload))
+        pushes += [
+            (realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
+            for shop_id in stale
+        ]
+        # One upsert for every card: a shopper may match dozens of shops at each sighting.
+        Card.objects.bulk_create(
+            cards,
+            update_conflicts=True,
+            unique_fields=["customer", "shop"],
+            update_fields=["distance_m", "desires", "seen_at"],
+        )
+        for card in cards:
+            shop = by_shop[card.shop_id]["shop"]
+            payload = realtime.card_payload(card, face_url=_face_url(customer, shop))
+            pushes.append((realtime.shop_group(card.shop_id), realtime.card_show_message(payload)))
         if push_results:
-            realtime.push(
-                realtime.customer_group(customer.pk), realtime.shops_update_message(results)
+            pushes.append(
+                (realtime.customer_group(customer.pk), realtime.shops_update_message(results))
             )
+        realtime.push_many(pushes)
     return results
 
 

@@ -1,0 +1,134 @@
+"""``manage.py demo``: loads a demo mall once (re-runs add nothing), prints working logins
+and a kiosk key, serves with the purge and the extensions beside the server."""
+
+from __future__ import annotations
+
+import io
+import sys
+import types
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from kiosks.models import Kiosk
+from mall import demo as demo_module
+from mall.models import Membership, Shop
+from matching.models import SynonymGroup
+from stock.models import StockItem
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", "--no-serve", *args, stdout=out)
+    return out.getvalue()
+
+
+def printed(out: str, label: str) -> str:
+    """The password after ``label`` in the demo's output (``Admin: admin / PASSWORD``)."""
+    line = next(line for line in out.splitlines() if line.strip().startswith(label))
+    return line.rsplit(" / ", 1)[1].strip()
+
+
+def test_demo_loads_ten_shops_on_two_floors_with_stock_kiosks_and_synonyms():
+    run_demo()
+
+    assert Shop.objects.count() == 10
+    assert set(Shop.objects.values_list("floor", flat=True)) == {0, 1}
+    assert 300 <= StockItem.objects.count() <= 400
+    assert Kiosk.objects.count() == 11
+    assert SynonymGroup.objects.exists()
+
+
+def test_demo_run_twice_duplicates_nothing():
+    run_demo()
+    counts = (Shop.objects.count(), StockItem.objects.count(), Kiosk.objects.count())
+
+    out = run_demo()
+
+    assert (Shop.objects.count(), StockItem.objects.count(), Kiosk.objects.count()) == counts
+    assert Membership.objects.count() == 1
+    assert get_user_model().objects.count() == 2
+    assert "(0 new)" in out
+
+
+def test_demo_run_again_restores_purged_stock():
+    run_demo()
+    total = StockItem.objects.count()
+    StockItem.objects.filter(shop__slug="sole-mates").delete()
+
+    run_demo()
+
+    assert StockItem.objects.count() == total
+
+
+def test_printed_logins_work_for_clerk_and_admin():
+    out = run_demo()
+
+    clerk = Client()
+    assert clerk.login(username="clerk", password=printed(out, "Clerk of"))
+    admin = Client()
+    assert admin.login(username="admin", password=printed(out, "Admin:"))
+    assert admin.get("/admin/").status_code == 200
+
+
+def test_printed_kiosk_key_authorises_a_sighting(api):
+    out = run_demo()
+    key = next(line for line in out.splitlines() if "KEY=" in line).split("=", 1)[1]
+    token = api.post(
+        "/api/customers/",
+        {
+            "desires": [{"name": "running shoes", "keywords": [], "level": 4}],
+            "payment_method": "card",
+            "ranking": "nearest",
+            "consent": False,
+        },
+        format="json",
+    ).json()["token"]
+
+    answer = api.post(
+        "/api/kiosk/sightings/",
+        {"token": token},
+        format="json",
+        HTTP_AUTHORIZATION=f"Api-Key {key}",
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["results"][0]["offers"], "the demo mall sells running shoes"
+
+
+@pytest.fixture
+def extension(monkeypatch):
+    """A demo extension module that records how the demo used it."""
+    module = types.ModuleType("tests_demo_extension")
+    module.calls = []
+
+    def add_demo_arguments(parser):
+        parser.add_argument("--no-fireworks", action="store_true")
+
+    def start_demo(*, demo, base_url, options):
+        module.calls.append(("start", len(demo.kiosk_keys), base_url, options["no_fireworks"]))
+        return lambda: module.calls.append(("stop",))
+
+    module.add_demo_arguments = add_demo_arguments
+    module.start_demo = start_demo
+    monkeypatch.setitem(sys.modules, "tests_demo_extension", module)
+    monkeypatch.setattr(demo_module, "DEMO_EXTENSIONS", ["tests_demo_extension", "no.such.mod"])
+    return module
+
+
+def test_extension_adds_its_option_and_is_started_and_stopped_around_the_server(
+    extension, monkeypatch
+):
+    served = []
+    monkeypatch.setattr(
+        "daphne.cli.CommandLineInterface.run", lambda self, argv: served.append(argv)
+    )
+
+    call_command("demo", "--port", "8123", "--no-fireworks", stdout=io.StringIO())
+
+    assert served == [["-b", "127.0.0.1", "-p", "8123", "mall.asgi:application"]]
+    assert extension.calls == [("start", 11, "http://127.0.0.1:8123", True), ("stop",)]
