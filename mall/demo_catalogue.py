@@ -225,8 +225,13 @@ _BRAND_ENDS = [
 ]
 #: 400 made-up brand names ("Norora", "Kestrel"), so that a brand is not in every shop.
 BRANDS = tuple(start + end for start in _BRAND_STARTS for end in _BRAND_ENDS)
-#: Brands one shop carries: a real shop stocks a handful, not every brand of the mall.
+#: Brands one shop carries: a real shop stocks a handful of its trade's brands.
 BRANDS_PER_SHOP = 6
+
+
+def category_brands(category: Category) -> tuple[str, ...]:
+    """The brands of one trade: each category has its own share of ``BRANDS``."""
+    return BRANDS[CATEGORIES.index(category) :: len(CATEGORIES)]
 
 
 #: Solr lines: words shoppers use for the same thing.
@@ -260,7 +265,7 @@ class ItemSpec:
 def item_specs(category: Category, count: int, *, seed: int) -> Iterator[ItemSpec]:
     """``count`` distinct items a shop of ``category`` might stock (its own few brands)."""
     rng = random.Random(seed)
-    brands = rng.sample(BRANDS, BRANDS_PER_SHOP)
+    brands = rng.sample(category_brands(category), BRANDS_PER_SHOP)
     seen: set[str] = set()
     combinations = len(brands) * len(category.modifiers) * len(COLOURS) * len(category.nouns)
     count = min(count, combinations)
@@ -280,7 +285,7 @@ def item_specs(category: Category, count: int, *, seed: int) -> Iterator[ItemSpe
         price = Decimal(rng.randint(category.low, category.high)) + Decimal(cents) / 100
         yield ItemSpec(
             name=name,
-            keywords=(*category.keywords, category.title.lower()),
+            keywords=category.keywords,
             # A few items are sold out: they must stay out of the results.
             quantity=0 if rng.random() < 0.05 else rng.randint(1, 40),
             price=price,
@@ -298,12 +303,14 @@ def want_specs(count: int, *, seed: int) -> Iterator[str]:
         noun = rng.choice(category.nouns)
         noun = by_word.get(noun, noun) if rng.random() < 0.5 else noun
         shape = rng.random()
-        if shape < 0.35:
-            words = [rng.choice(category.modifiers), noun]
-        elif shape < 0.7:
+        if shape < 0.4:
+            words = [rng.choice(category_brands(category)).lower(), noun]
+        elif shape < 0.6:
+            words = [rng.choice(category.modifiers), rng.choice(COLOURS), noun]
+        elif shape < 0.8:
             words = [rng.choice(COLOURS), noun]
         else:
-            words = [rng.choice(category.modifiers), rng.choice(COLOURS), noun]
+            words = [rng.choice(category.modifiers), noun]
         if rng.random() < 0.1:
             words[-1] = _typo(words[-1], rng)
         yield " ".join(words)

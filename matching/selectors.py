@@ -9,7 +9,9 @@ costs little.
 
 from __future__ import annotations
 
+import functools
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,11 +44,29 @@ def typo_neighbours(words: Iterable[str]) -> dict[str, set[str]]:
     query = Q()
     for word, budget in budgets.items():
         query |= Q(first=word[0], length__gte=len(word) - budget, length__lte=len(word) + budget)
-    vocabulary = list(Term.objects.filter(query).values_list("word", flat=True))
+    by_window: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for term, length in Term.objects.filter(query).values_list("word", "length"):
+        by_window[term[0], length].append(term)
     return {
-        word: {term for term in vocabulary if engine.within_edits(word, term, budget)}
+        word: {
+            term
+            for length in range(len(word) - budget, len(word) + budget + 1)
+            for term in by_window.get((word[0], length), ())
+            if _within_edits(word, term, budget)
+        }
         for word, budget in budgets.items()
     }
+
+
+# The engine's pure functions, remembered: a shopper is sighted again and again with the
+# same wants against mostly the same items, and these were most of a sighting's time.
+_within_edits = functools.lru_cache(maxsize=200_000)(engine.within_edits)
+_item_terms = functools.lru_cache(maxsize=50_000)(engine.item_terms)
+
+
+def item_terms(item: StockItem) -> engine.ItemTerms:
+    """``engine.item_terms`` of a stock item (remembered by name and keywords)."""
+    return _item_terms(item.name, tuple(item.keywords))
 
 
 def candidate_item_ids(phrases: Iterable[tuple[str, ...]], synonyms: engine.Synonyms) -> set[int]:
@@ -164,7 +184,7 @@ def matches_for_desires(
             expires_at__gt=timezone.now(),
         ).select_related("shop")
     )
-    terms = {item.pk: engine.item_terms(item.name, item.keywords) for item in items}
+    terms = {item.pk: item_terms(item) for item in items}
     penalty = settings.FLOOR_CHANGE_METRES
     result: dict[int, list[Match]] = {}
     for desire_id, desire_phrases in phrases.items():

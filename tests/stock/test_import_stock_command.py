@@ -190,3 +190,17 @@ def test_upload_for_one_shop_refuses_rows_of_another_shop():
     assert [str(error) for error in parsed.errors] == [
         "line 1: shop 'sole-mates' is not 'page-turner'"
     ]
+
+
+def test_progress_in_a_log_shows_one_line_per_tenth():
+    from django.core.management.base import OutputWrapper
+
+    log = io.StringIO()
+    progress = import_stock._Progress(OutputWrapper(log), total=200_000)
+
+    for _ in range(100):
+        progress(2000)
+
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "  20000/200000 rows"
+    assert len(lines) == 10 and lines[-1] == "  200000/200000 rows"

@@ -50,20 +50,28 @@ class Command(BaseCommand):
 
 
 class _Progress:
-    """A plain-text progress line on stderr, rewritten in place: ``  120000/200000 rows``."""
+    """Progress on stderr: ``  120000/200000 rows``, rewritten in place on a terminal; in a
+    log (not a terminal) one line per tenth, so the log stays short."""
 
     def __init__(self, out: Any, total: int) -> None:
         self.out = out
         self.total = total
         self.count = 0
-        # On a terminal the line is rewritten; in a log file each update is its own line.
-        self.ending = "" if out.isatty() else "\n"
+        self.tty = out.isatty()
+        self.tenths_shown = 0
 
     def __call__(self, added: int) -> None:
         self.count += added
-        self.out.write(f"\r  {self.count}/{self.total} rows", ending=self.ending)
+        if self.tty:
+            self.out.write(f"\r  {self.count}/{self.total} rows", ending="")
+        else:
+            tenths = self.count * 10 // self.total
+            if tenths <= self.tenths_shown:
+                return
+            self.tenths_shown = tenths
+            self.out.write(f"  {self.count}/{self.total} rows")
         self.out.flush()
 
     def done(self) -> None:
-        if not self.ending:
+        if self.tty:
             self.out.write("")
