@@ -103,9 +103,7 @@ def demo_load() -> DemoMall:
         kiosk_keys=keys,
         clerk=(CLERK_USERNAME, clerk_password, shops[0].slug),
         admin=(ADMIN_USERNAME, admin_password),
-        products=[
-            noun for category in CATEGORIES[: len(DEMO_SHOPS)] for noun in category.nouns[:3]
-        ],
+        products=_products(),
     )
 
 
@@ -129,6 +127,15 @@ def _stock_load(shops: list[Shop]) -> int:
                     )
                 )
     return stock_items_import(rows=rows) if rows else 0
+
+
+def _products() -> list[str]:
+    """Wants that match something in the demo mall: a few per shop."""
+    wants: list[str] = []
+    for position, category in enumerate(CATEGORIES[: len(DEMO_SHOPS)]):
+        for spec in item_specs(category, 3, seed=position):
+            wants.append(spec.want)
+    return list(dict.fromkeys(wants))
 
 
 def _kiosks_load(shops: list[Shop]) -> dict[str, str]:

@@ -260,6 +260,8 @@ class ItemSpec:
     quantity: int
     price: Decimal
     barcode: str
+    #: What a shopper looking for this item might type (``walking sneakers``).
+    want: str
 
 
 def item_specs(category: Category, count: int, *, seed: int) -> Iterator[ItemSpec]:
@@ -270,13 +272,9 @@ def item_specs(category: Category, count: int, *, seed: int) -> Iterator[ItemSpe
     combinations = len(brands) * len(category.modifiers) * len(COLOURS) * len(category.nouns)
     count = min(count, combinations)
     while len(seen) < count:
+        modifier, noun = rng.choice(category.modifiers), rng.choice(category.nouns)
         name = " ".join(
-            (
-                rng.choice(brands),
-                rng.choice(category.modifiers).title(),
-                rng.choice(COLOURS).title(),
-                rng.choice(category.nouns).title(),
-            )
+            (rng.choice(brands), modifier.title(), rng.choice(COLOURS).title(), noun.title())
         )
         if name in seen:
             continue
@@ -290,6 +288,7 @@ def item_specs(category: Category, count: int, *, seed: int) -> Iterator[ItemSpe
             quantity=0 if rng.random() < 0.05 else rng.randint(1, 40),
             price=price,
             barcode=f"{rng.randrange(10**12, 10**13)}",
+            want=f"{modifier} {noun}",
         )
 
 

@@ -4,6 +4,7 @@ and a kiosk key, serves with the purge and the extensions beside the server."""
 from __future__ import annotations
 
 import io
+import json
 import sys
 import types
 
@@ -75,19 +76,12 @@ def test_printed_logins_work_for_clerk_and_admin():
     assert admin.get("/admin/").status_code == 200
 
 
-def test_printed_kiosk_key_authorises_a_sighting(api):
+def test_printed_curl_example_gets_offers(api):
     out = run_demo()
     key = next(line for line in out.splitlines() if "KEY=" in line).split("=", 1)[1]
-    token = api.post(
-        "/api/customers/",
-        {
-            "desires": [{"name": "running shoes", "keywords": [], "level": 4}],
-            "payment_method": "card",
-            "ranking": "nearest",
-            "consent": False,
-        },
-        format="json",
-    ).json()["token"]
+    registration = next(line for line in out.splitlines() if "-d '{" in line)
+    body = json.loads(registration.split("'")[1])
+    token = api.post("/api/customers/", body, format="json").json()["token"]
 
     answer = api.post(
         "/api/kiosk/sightings/",
@@ -97,7 +91,7 @@ def test_printed_kiosk_key_authorises_a_sighting(api):
     )
 
     assert answer.status_code == 200
-    assert answer.json()["results"][0]["offers"], "the demo mall sells running shoes"
+    assert answer.json()["results"][0]["offers"], "the example want matches demo stock"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.management import call_command
@@ -42,6 +43,12 @@ class Command(BaseCommand):
         host = "127.0.0.1" if options["host"] in ("0.0.0.0", "::") else options["host"]
         url = f"http://{host}:{options['port']}"
         key = demo.kiosk_keys[ENTRANCE_KIOSK]
+        registration = {
+            "desires": [{"name": demo.products[0], "keywords": [], "level": 4}],
+            "payment_method": "card",
+            "ranking": "nearest",
+            "consent": False,
+        }
         clerk, clerk_password, clerk_shop = demo.clerk
         admin, admin_password = demo.admin
         lines = [
@@ -61,8 +68,7 @@ class Command(BaseCommand):
             "Try the API with the entrance kiosk's key:",
             f"  KEY={key}",
             f"  TOKEN=$(curl -s {url}/api/customers/ -H 'Content-Type: application/json' \\",
-            '    -d \'{"desires": [{"name": "running shoes", "keywords": [], "level": 4}],'
-            ' "payment_method": "card", "ranking": "nearest", "consent": false}\' \\',
+            "    -d '" + json.dumps(registration) + "' \\",
             "    | python3 -c 'import json, sys; print(json.load(sys.stdin)[\"token\"])')",
             f'  curl -s {url}/api/kiosk/sightings/ -H "Authorization: Api-Key $KEY" \\',
             '    -H \'Content-Type: application/json\' -d "{\\"token\\": \\"$TOKEN\\"}"',
