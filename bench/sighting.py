@@ -1,0 +1,338 @@
+"""Benchmark of the sighting (match + rank + answer), indexed against a naive scan.
+
+    .venv/bin/python bench/sighting.py                      # the full run (issue 2)
+    .venv/bin/python bench/sighting.py --shops 50 --items 100 --shoppers 100 --requests 200
+
+Builds a fresh SQLite database in a temporary folder (or uses ``DATABASE_URL``, which must
+then point at an empty database), loads ``--shops`` x ``--items`` stock rows through
+``manage.py import_stock``, registers ``--shoppers`` shoppers with 3 wants each, creates a
+kiosk per shop, then times:
+
+- the sighting in-process (``kiosks.services.customer_sight``, token lookup included);
+- the sighting over HTTP: ``POST /api/kiosk/sightings/`` against daphne in a subprocess,
+  one keep-alive client;
+- the naive way on the same data: for each want, ``LIKE '%word%'`` of every word of the
+  want against the name and keywords of every stock row (AND-ed over the words).
+
+Targets (issue 2): HTTP p99 <= 20 ms, naive / indexed >= 20x, import <= 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOORS = 3
+DAPHNE = (sys.executable, "-m", "daphne")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shops", type=int, default=500)
+    parser.add_argument("--items", type=int, default=400, help="stock items per shop")
+    parser.add_argument("--shoppers", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=2000, help="HTTP sightings timed")
+    parser.add_argument("--in-process", type=int, default=1000, help="in-process sightings")
+    parser.add_argument("--naive", type=int, default=60, help="naive sightings timed")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="mall-bench-"))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
+    os.environ["MEDIA_ROOT"] = str(work / "media")
+    os.environ["REGISTRATION_THROTTLE"] = "none"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    try:
+        return run(args, work)
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, work: Path) -> int:
+    from django.core.management import call_command
+
+    from mall.models import Shop
+
+    print(f"database: {os.environ['DATABASE_URL']}")
+    call_command("migrate", verbosity=0)
+    if Shop.objects.exists():
+        print("DATABASE_URL points at a database with shops in it; use an empty one.")
+        return 2
+
+    shops_csv, stock_csv = work / "shops.csv", work / "stock.csv"
+    slugs = write_shops(shops_csv, args.shops)
+    rows = write_stock(stock_csv, slugs, args.items)
+    call_command("import_shops", str(shops_csv), verbosity=0)
+    synonyms = work / "synonyms.txt"
+    write_synonyms(synonyms)
+    call_command("import_synonyms", str(synonyms), verbosity=0)
+    started = time.perf_counter()
+    call_command("import_stock", str(stock_csv))
+    import_seconds = time.perf_counter() - started
+
+    tokens = register_shoppers(args.shoppers)
+    kiosk_keys = create_kiosks()
+    print(f"loaded: {len(slugs)} shops, {rows} stock rows, {len(tokens)} shoppers x 3 wants")
+
+    indexed = time_in_process(tokens, kiosk_keys, args.in_process)
+    matched = offers_per_want(tokens[:100], kiosk_keys)
+    http = time_http(tokens, kiosk_keys, args.requests)
+    naive = time_naive(tokens, args.naive)
+
+    print()
+    print(f"import_stock, {rows} rows: {import_seconds:.1f} s  (target <= 60 s)")
+    print(f"offers per want (top {matched[1]} listed): median {matched[0]:.0f} matching items")
+    report("sighting in-process (indexed)", indexed)
+    report("sighting over HTTP (daphne)", http, target_p99_ms=20)
+    report("naive LIKE scan, per sighting", naive)
+    ratio = statistics.median(naive) / statistics.median(indexed)
+    print(f"naive / indexed (p50, in-process): {ratio:.0f}x  (target >= 20x)")
+    ok = import_seconds <= 60 and percentile(http, 99) * 1000 <= 20 and ratio >= 20
+    print("targets met" if ok else "TARGETS MISSED")
+    return 0 if ok else 1
+
+
+# --- Data ------------------------------------------------------------------------------
+
+
+def write_shops(path: Path, count: int) -> list[str]:
+    from mall.demo_catalogue import BRANDS, CATEGORIES
+
+    rng = random.Random(1)
+    slugs = []
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["slug", "name", "floor", "x", "y"])
+        for i in range(count):
+            category = CATEGORIES[i % len(CATEGORIES)]
+            slug = f"shop-{i:04d}"
+            name = f"{BRANDS[i % len(BRANDS)]} {category.title} {i}"
+            writer.writerow(
+                [
+                    slug,
+                    name,
+                    i % FLOORS,
+                    round(rng.uniform(0, 400), 1),
+                    round(rng.uniform(0, 120), 1),
+                ]
+            )
+            slugs.append(slug)
+    return slugs
+
+
+def write_stock(path: Path, slugs: list[str], per_shop: int) -> int:
+    from mall.demo_catalogue import CATEGORIES, item_specs
+
+    rows = 0
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["shop", "name", "keywords", "quantity", "price", "barcode"])
+        for i, slug in enumerate(slugs):
+            category = CATEGORIES[i % len(CATEGORIES)]
+            for spec in item_specs(category, per_shop, seed=i):
+                writer.writerow(
+                    [
+                        slug,
+                        spec.name,
+                        ";".join(spec.keywords),
+                        spec.quantity,
+                        spec.price,
+                        spec.barcode,
+                    ]
+                )
+                rows += 1
+    return rows
+
+
+def write_synonyms(path: Path) -> None:
+    from mall.demo_catalogue import SYNONYMS
+
+    path.write_text("# bench synonyms\n" + "\n".join(SYNONYMS) + "\n")
+
+
+def register_shoppers(count: int) -> list[str]:
+    from customers.services import DesireInput, customer_register
+    from mall.demo_catalogue import want_specs
+
+    wants = want_specs(count * 3, seed=7)
+    tokens = []
+    for i in range(count):
+        desires = [DesireInput(name=next(wants), keywords=[], level=1 + i % 5) for _ in range(3)]
+        registration = customer_register(
+            desires=desires,
+            payment_method=("cash", "card", "mobile")[i % 3],
+            ranking=("nearest", "cheapest")[i % 2],
+            consent=False,
+        )
+        tokens.append(registration.token)
+    return tokens
+
+
+def create_kiosks() -> list[str]:
+    from kiosks.services import kiosk_create
+    from mall.models import Shop
+
+    keys = [kiosk_create(name=f"kiosk {shop.slug}", shop=shop).key for shop in Shop.objects.all()]
+    keys.append(kiosk_create(name="entrance", floor=0, x=0, y=0).key)
+    return keys
+
+
+# --- Timing ----------------------------------------------------------------------------
+
+
+def time_in_process(tokens: list[str], keys: list[str], count: int) -> list[float]:
+    from customers.selectors import customer_by_token
+    from kiosks.selectors import kiosk_by_key
+    from kiosks.services import customer_sight
+
+    kiosks = [kiosk_by_key(key) for key in keys]
+
+    def sight(i: int) -> None:
+        customer = customer_by_token(tokens[i % len(tokens)])
+        customer_sight(kiosk=kiosks[(i * 7) % len(kiosks)], customer=customer)
+
+    for i in range(min(50, count)):
+        sight(i)  # warm-up: caches, query plans
+    return timed(sight, count)
+
+
+def offers_per_want(tokens: list[str], keys: list[str]) -> tuple[float, int]:
+    """Median number of matching items per want (before the answer's cut), and the cut."""
+    from customers.selectors import customer_by_token
+    from kiosks.selectors import kiosk_by_key
+    from matching.engine import Position
+    from matching.selectors import OFFERS_PER_DESIRE, matches_for_desires
+
+    kiosk = kiosk_by_key(keys[0])
+    floor, x, y = kiosk.position
+    counts = []
+    for token in tokens:
+        desires = list(customer_by_token(token).desires.all())
+        for matches in matches_for_desires(desires, at=Position(floor, x, y)).values():
+            counts.append(len(matches))
+    return statistics.median(counts), OFFERS_PER_DESIRE
+
+
+def time_http(tokens: list[str], keys: list[str], count: int) -> list[float]:
+    import httpx
+
+    port = free_port()
+    server = subprocess.Popen(
+        [*DAPHNE, "-b", "127.0.0.1", "-p", str(port), "mall.asgi:application"],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "false"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            headers = [{"Authorization": f"Api-Key {key}"} for key in keys]
+
+            def sight(i: int) -> None:
+                response = client.post(
+                    "/api/kiosk/sightings/",
+                    json={"token": tokens[i % len(tokens)]},
+                    headers=headers[(i * 7) % len(headers)],
+                )
+                if response.status_code != 200:
+                    raise RuntimeError(f"sighting answered {response.status_code}")
+
+            for i in range(min(50, count)):
+                sight(i)
+            return timed(sight, count)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def time_naive(tokens: list[str], count: int) -> list[float]:
+    """The scan the index avoids: per want, every word LIKE'd against every stock row."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from customers.selectors import customer_by_token
+    from stock.models import StockItem
+
+    wants = [
+        [d.name for d in customer_by_token(token).desires.all()]
+        for token in tokens[: max(count, 1)]
+    ]
+
+    def sight(i: int) -> None:
+        now = timezone.now()
+        for want in wants[i % len(wants)]:
+            query = Q()
+            for word in want.split():
+                query &= Q(name__icontains=word) | Q(keywords__icontains=word)
+            list(
+                StockItem.objects.filter(query, quantity__gt=0, expires_at__gt=now).select_related(
+                    "shop"
+                )
+            )
+
+    sight(0)
+    return timed(sight, count)
+
+
+def timed(call: Callable[[int], None], count: int) -> list[float]:
+    seconds = []
+    for i in range(count):
+        started = time.perf_counter()
+        call(i)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def percentile(values: list[float], q: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def report(label: str, seconds: list[float], target_p99_ms: float | None = None) -> None:
+    target = f"  (target p99 <= {target_p99_ms:.0f} ms)" if target_p99_ms else ""
+    print(
+        f"{label}: n={len(seconds)} p50 {percentile(seconds, 50) * 1000:.1f} ms, "
+        f"p99 {percentile(seconds, 99) * 1000:.1f} ms{target}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"daphne did not listen on port {port} within {timeout} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
