@@ -1,0 +1,187 @@
+"""A virtual mall for the demo: one virtual kiosk per shop, handhelds walking between them.
+
+Every kiosk runs the real agent on a shared :class:`VirtualLink`; each walker is a real
+Bumble handheld that registers once (over the radio, like a PDA), then walks from kiosk to
+kiosk: it connects and says ``hello`` (a sighting: cards appear on the shop screens), stays
+a while, says ``bye`` and leaves (a departure), and walks on. Nobody has to touch anything.
+
+The first kiosk can also serve the link over TCP (``serve_at``), so ``manage.py pda
+--transport tcp-client:HOST:PORT`` joins the same virtual mall from another terminal.
+No Django here: the demo command passes in the kiosks' keys and the product names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from kiosks.bluetooth.agent import RunningKiosk, start_kiosk
+from kiosks.bluetooth.protocol import Bye, Desire, Hello, Register, Registered
+from kiosks.bluetooth.transport import Handheld, TransportError, VirtualLink, open_radio
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KioskSpec:
+    """A kiosk of the virtual mall: its name and API key."""
+
+    name: str
+    key: str
+
+
+@dataclass(frozen=True)
+class WalkPace:
+    """Seconds a walker stays in range of a kiosk, and walks between two kiosks."""
+
+    dwell: tuple[float, float] = (6.0, 12.0)
+    walk: tuple[float, float] = (2.0, 5.0)
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def _walker(
+    index: int,
+    stop: asyncio.Event,
+    link: VirtualLink,
+    kiosks: list[RunningKiosk],
+    products: Sequence[str],
+    pace: WalkPace,
+    rng: random.Random,
+) -> None:
+    radio = await open_radio("virtual", name=f"walker-{index}", link=link)
+    handheld = Handheld(radio.device)
+    token: str | None = None
+    here: RunningKiosk | None = None
+    try:
+        while not stop.is_set():
+            here = rng.choice([kiosk for kiosk in kiosks if kiosk is not here] or kiosks)
+            try:
+                frames = await handheld.connect(here.server.address)
+                if token is None:
+                    wants = rng.sample(list(products), k=min(len(products), rng.randint(1, 3)))
+                    reply = await frames.request(
+                        Register(
+                            desires=tuple(
+                                Desire(name=want, level=rng.randint(1, 5)) for want in wants
+                            ),
+                            payment_method=rng.choice(("cash", "card", "mobile")),
+                            ranking=rng.choice(("nearest", "cheapest")),
+                        )
+                    )
+                    if isinstance(reply, Registered):
+                        token = reply.token
+                        logger.info("walker %d registered as %s", index, reply.code)
+                if token is not None:
+                    await frames.request(Hello(token=token))
+                await _pause(stop, rng.uniform(*pace.dwell))
+                with contextlib.suppress(TransportError):
+                    frames.send(Bye())
+                await frames.close()
+            except (TransportError, TimeoutError) as error:
+                logger.info("walker %d: %s", index, error)
+            await _pause(stop, rng.uniform(*pace.walk))
+    finally:
+        await radio.close()
+
+
+async def run_virtual_mall(
+    *,
+    server: str,
+    kiosks: Sequence[KioskSpec],
+    products: Sequence[str],
+    queue_dir: Path | str,
+    walkers: int = 3,
+    pace: WalkPace | None = None,
+    serve_at: str | None = None,
+    http_transport: httpx.AsyncBaseTransport | None = None,
+    stop: asyncio.Event | None = None,
+    seed: int | None = None,
+) -> None:
+    """Run the virtual mall until ``stop`` is set (or the task is cancelled)."""
+    if not kiosks or not products:
+        raise ValueError("a virtual mall needs kiosks and products")
+    link = VirtualLink()
+    rng = random.Random(seed)
+    stop = stop or asyncio.Event()
+    # Walkers finish their step (bye, disconnect) rather than being cancelled mid-way:
+    # cancelling a Bumble disconnect half-way can leave it waiting for good.
+    leaving = asyncio.Event()
+    running: list[RunningKiosk] = []
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        for position, spec in enumerate(kiosks):
+            transport = f"virtual:{serve_at}" if serve_at and position == 0 else "virtual"
+            running.append(
+                await start_kiosk(
+                    server=server,
+                    key=spec.key,
+                    transport=transport,
+                    queue_dir=Path(queue_dir) / spec.name,
+                    name=spec.name,
+                    link=link,
+                    http_transport=http_transport,
+                )
+            )
+            logger.info("virtual kiosk %s at %s", spec.name, running[-1].server.address)
+        tasks = [
+            asyncio.create_task(
+                _walker(index, leaving, link, running, products, pace or WalkPace(), rng),
+                name=f"walker-{index}",
+            )
+            for index in range(walkers)
+        ]
+        await stop.wait()
+    finally:
+        leaving.set()
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=15)
+            for task in late:
+                task.cancel()
+        for kiosk in running:
+            await kiosk.close()
+
+
+def start_virtual_mall_thread(**options: object) -> tuple[threading.Thread, threading.Event]:
+    """Run :func:`run_virtual_mall` in a daemon thread with its own event loop.
+
+    For a command that serves HTTP in the main thread. Returns the thread and an event
+    that stops the mall when set.
+    """
+    stop_request = threading.Event()
+
+    def main() -> None:
+        async def watch_and_run() -> None:
+            stop = asyncio.Event()
+
+            async def watch() -> None:
+                await asyncio.to_thread(stop_request.wait)
+                stop.set()
+
+            watcher = asyncio.create_task(watch())
+            try:
+                await run_virtual_mall(stop=stop, **options)  # type: ignore[arg-type]
+            finally:
+                # Release the waiting worker thread, or the loop could not shut down.
+                stop_request.set()
+                watcher.cancel()
+
+        try:
+            asyncio.run(watch_and_run())
+        except Exception:
+            logger.exception("virtual mall stopped")
+
+    thread = threading.Thread(target=main, name="virtual-mall", daemon=True)
+    thread.start()
+    return thread, stop_request

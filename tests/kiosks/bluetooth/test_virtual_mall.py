@@ -1,0 +1,56 @@
+"""The demo's virtual mall: kiosks per shop, handhelds walking between them by themselves."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from customers.models import Customer
+from kiosks.bluetooth.virtual_mall import KioskSpec, WalkPace, run_virtual_mall
+from kiosks.models import Kiosk
+from tests.factories import ShopFactory, make_item, make_kiosk
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_walkers_register_once_and_are_sighted_at_every_kiosk(
+    live_server: Any, tmp_path: Path
+) -> None:
+    # Given two shops with a kiosk each, selling what the walkers may want
+    kiosks = []
+    for slug in ("north", "south"):
+        shop = ShopFactory(slug=slug, x=0.0 if slug == "north" else 60.0)
+        make_item(shop, "Teapot")
+        make_item(shop, "Umbrella")
+        kiosks.append(
+            KioskSpec(name=f"kiosk-{slug}", key=make_kiosk(shop, name=f"kiosk-{slug}").key)
+        )
+
+    async def main() -> None:
+        # With SQLite the live server's threads share one test database connection, and
+        # requests from two kiosks at once can wedge it (a limit of the test server): the
+        # kiosks share one HTTP connection here. The radios stay concurrent.
+        one_connection = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=1))
+        stop = asyncio.Event()
+        asyncio.get_running_loop().call_later(3.0, stop.set)
+        # When two walkers roam the virtual mall for three seconds
+        await run_virtual_mall(
+            server=live_server.url,
+            kiosks=kiosks,
+            products=["teapot", "umbrella"],
+            queue_dir=tmp_path,
+            walkers=2,
+            pace=WalkPace(dwell=(0.05, 0.1), walk=(0.01, 0.05)),
+            stop=stop,
+            seed=7,
+            http_transport=one_connection,
+        )
+
+    asyncio.run(main())
+    # Then each walker registered exactly once, and both kiosks saw shoppers
+    assert Customer.objects.count() == 2
+    assert all(kiosk.last_seen_at is not None for kiosk in Kiosk.objects.all())
