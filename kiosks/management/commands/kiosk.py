@@ -46,8 +46,8 @@ class Command(BaseCommand):
             logging.basicConfig(
                 level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
             )
-            # One line per event: the agent logs each request, httpx need not repeat it.
-            logging.getLogger("httpx").setLevel(logging.WARNING)
+        # One line per event: the agent logs each request, httpx need not repeat it.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         try:
             asyncio.run(
                 serve_kiosk_forever(
