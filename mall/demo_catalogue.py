@@ -179,52 +179,15 @@ COLOURS = (
     "burgundy",
 )
 
-_BRAND_STARTS = [
-    "Nor",
-    "Vel",
-    "Kes",
-    "Ori",
-    "Map",
-    "Pio",
-    "Sum",
-    "Lum",
-    "Vis",
-    "Har",
-    "Cob",
-    "Emb",
-    "Fal",
-    "Gra",
-    "Jun",
-    "Mer",
-    "Ster",
-    "Wil",
-    "Ast",
-    "Bel",
-]
-_BRAND_ENDS = [
-    "dic",
-    "ora",
-    "trel",
-    "on",
-    "leton",
-    "neer",
-    "mit",
-    "en",
-    "ta",
-    "bor",
-    "alt",
-    "er",
-    "con",
-    "ite",
-    "iper",
-    "ion",
-    "ling",
-    "low",
-    "ra",
-    "mont",
-]
-#: 400 made-up brand names ("Norora", "Kestrel"), so that a brand is not in every shop.
-BRANDS = tuple(start + end for start in _BRAND_STARTS for end in _BRAND_ENDS)
+_BRAND_STARTS = "Nor Vel Kes Ori Map Pio Sum Lum Vis Har Cob Emb Fal Gra Jun Mer Ster Wil Ast Bel"
+_MORE_STARTS = "Cal Dor Eld Fen Hol Ivo Kal Mon Pra Tor"
+_BRAND_ENDS = "dic ora trel on leton neer mit en ta bor alt er con ite iper ion ling low ra mont"
+#: 600 made-up brand names ("Norora", "Kestrel"), so that a brand is not in every shop.
+BRANDS = tuple(
+    start + end
+    for start in f"{_BRAND_STARTS} {_MORE_STARTS}".split()
+    for end in _BRAND_ENDS.split()
+)
 #: Brands one shop carries: a real shop stocks a handful of its trade's brands.
 BRANDS_PER_SHOP = 6
 
@@ -302,11 +265,13 @@ def want_specs(count: int, *, seed: int) -> Iterator[str]:
         noun = rng.choice(category.nouns)
         noun = by_word.get(noun, noun) if rng.random() < 0.5 else noun
         shape = rng.random()
-        if shape < 0.4:
+        # Brand + noun (~30 items of a 200,000-item mall) and three-word wants (~10) are
+        # the common cases; colour or kind + noun (~100-150) the broad ones.
+        if shape < 0.45:
             words = [rng.choice(category_brands(category)).lower(), noun]
-        elif shape < 0.6:
+        elif shape < 0.75:
             words = [rng.choice(category.modifiers), rng.choice(COLOURS), noun]
-        elif shape < 0.8:
+        elif shape < 0.9:
             words = [rng.choice(COLOURS), noun]
         else:
             words = [rng.choice(category.modifiers), noun]

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mall.models import Shop
 from matching import engine, realtime
 from matching.models import Card, ItemTerm, SynonymGroup, Term
 from stock.models import StockItem
@@ -31,8 +32,14 @@ OFFERS_PER_DESIRE = 20
 
 
 def synonyms_current() -> engine.Synonyms:
-    """The synonym table as the engine uses it."""
-    return engine.Synonyms(SynonymGroup.objects.values_list("words", flat=True))
+    """The synonym table as the engine uses it (one object per content of the table)."""
+    return _synonyms(tuple(SynonymGroup.objects.values_list("words", flat=True)))
+
+
+@functools.lru_cache(maxsize=8)
+def _synonyms(lines: tuple[str, ...]) -> engine.Synonyms:
+    # The same object for the same table lets ``_want_matches`` remember its answers.
+    return engine.Synonyms(lines)
 
 
 def typo_neighbours(words: Iterable[str]) -> dict[str, set[str]]:
@@ -62,6 +69,7 @@ def typo_neighbours(words: Iterable[str]) -> dict[str, set[str]]:
 # same wants against mostly the same items, and these were most of a sighting's time.
 _within_edits = functools.lru_cache(maxsize=200_000)(engine.within_edits)
 _item_terms = functools.lru_cache(maxsize=50_000)(engine.item_terms)
+_want_matches = functools.lru_cache(maxsize=100_000)(engine.want_matches)
 
 
 def item_terms(item: StockItem) -> engine.ItemTerms:
@@ -182,8 +190,13 @@ def matches_for_desires(
             pk__in=set().union(*candidates.values()),
             quantity__gt=0,
             expires_at__gt=timezone.now(),
-        ).select_related("shop")
+        ).only("shop_id", "name", "keywords", "quantity", "price")
     )
+    # Shops apart: many items share a few shops, and building the same shop for each item
+    # was a good part of a sighting's time.
+    shops = Shop.objects.in_bulk({item.shop_id for item in items})
+    for item in items:
+        item.shop = shops[item.shop_id]
     terms = {item.pk: item_terms(item) for item in items}
     penalty = settings.FLOOR_CHANGE_METRES
     result: dict[int, list[Match]] = {}
@@ -199,7 +212,7 @@ def matches_for_desires(
             )
             for item in items
             if item.pk in candidates[desire_id]
-            and engine.want_matches(desire_phrases, terms[item.pk], synonyms)
+            and _want_matches(tuple(desire_phrases), terms[item.pk], synonyms)
         ]
     return result
 
