@@ -27,8 +27,9 @@ from customers.services import (
     shop_request_payload,
     shop_request_reply,
 )
+from mall.authentication import KioskKeyAuthentication
 from mall.errors import NotFound
-from mall.permissions import IsShopper, request_customer, shop_for_request, validated
+from mall.permissions import IsShopper, request_customer, request_kiosk, shop_for_request, validated
 from mall.selectors import shop_by_slug
 
 MAX_DESIRES = 20
@@ -97,13 +98,22 @@ def customer_profile(customer: Customer) -> dict[str, Any]:
 
 
 class RegistrationThrottle(ScopedRateThrottle):
+    """Per-address limit on anonymous registration. A kiosk (with its Api-Key) registers
+    every handheld from one address, so it is not throttled."""
+
     scope_attr = "throttle_scope"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request_kiosk(request) is not None:
+            return True
+        return super().allow_request(request, view)
 
 
 class CustomerRegisterApi(APIView):
     """Register a shopper; answers their code and secret token (shown once)."""
 
-    authentication_classes: list = []
+    # Only a kiosk key counts here: a shopper needs no login to register.
+    authentication_classes = [KioskKeyAuthentication]
     throttle_classes = [RegistrationThrottle]
     throttle_scope = "registration"
 

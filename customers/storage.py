@@ -2,9 +2,16 @@
 
 from django.core.files.storage import FileSystemStorage
 
-# No location or base_url: both follow settings.MEDIA_ROOT / MEDIA_URL (None) when used,
-# so ``url()`` refuses, and tests can point MEDIA_ROOT elsewhere.
-_private = FileSystemStorage()
+
+class PrivateStorage(FileSystemStorage):
+    """Files under ``MEDIA_ROOT`` (read when used, so tests can move it) with no URL:
+    only an authorised view streams them."""
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Face photos have no public URL; use the authorised view.")
+
+
+_private = PrivateStorage()
 
 
 def face_storage() -> FileSystemStorage:

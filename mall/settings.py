@@ -163,7 +163,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 #: Private files (face photos). Never served by a public URL: only an authorised view reads
 #: them (DESIGN.md, "Live pushes").
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
-MEDIA_URL = None
+# Nothing is routed under it: face photos use PrivateStorage, which has no URL at all.
+MEDIA_URL = "/media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/shop/login/"
