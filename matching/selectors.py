@@ -79,7 +79,7 @@ def item_terms(item: StockItem) -> engine.ItemTerms:
 
 def candidate_item_ids(phrases: Iterable[tuple[str, ...]], synonyms: engine.Synonyms) -> set[int]:
     """Items that may match any of ``phrases``: a superset the engine then checks."""
-    return set().union(*phrase_candidates(phrases, synonyms).values())
+    return set().union(*(found.items for found in phrase_candidates(phrases, synonyms).values()))
 
 
 #: Seconds a term's posting count is trusted. It only decides the order of the
@@ -89,9 +89,21 @@ _COUNT_CACHE_MAX = 100_000
 _posting_counts: dict[int, tuple[float, int]] = {}
 
 
+@dataclass
+class PhraseCandidates:
+    """What the index says about one phrase of a want."""
+
+    #: Items holding a covering term for every word: a superset of the matches.
+    items: set[int]
+    #: Those holding every word of the phrase itself. They match without asking the
+    #: engine: each word is then a unit found in the item (rule 1), so the phrase is
+    #: covered word by word.
+    sure: set[int]
+
+
 def phrase_candidates(
     phrases: Iterable[tuple[str, ...]], synonyms: engine.Synonyms
-) -> dict[tuple[str, ...], set[int]]:
+) -> dict[tuple[str, ...], PhraseCandidates]:
     """For each phrase, the items holding at least one covering term per word position.
 
     One query per phrase walks the postings of its rarest position and probes the others
@@ -105,29 +117,44 @@ def phrase_candidates(
         for phrase in unique
     }
     words = {term for positions in needed.values() for terms in positions for term in terms}
+    words |= {word for phrase in unique for word in phrase}
     ids = dict(Term.objects.filter(word__in=words).values_list("word", "pk")) if words else {}
     counts = _postings_counts(set(ids.values()))
-    found: dict[tuple[str, ...], set[int]] = {}
+    found: dict[tuple[str, ...], PhraseCandidates] = {}
     with connection.cursor() as cursor:
         for phrase, positions in needed.items():
             id_sets = {tuple(sorted({ids[t] for t in terms if t in ids})) for terms in positions}
             if not id_sets or not all(id_sets):
-                found[phrase] = set()  # a word no item holds in any form
+                found[phrase] = PhraseCandidates(set(), set())  # a word no item holds
                 continue
             ordered = sorted(id_sets, key=lambda term_ids: sum(counts.get(t, 0) for t in term_ids))
-            found[phrase] = _items_holding_all(cursor, ordered)
+            literal = [ids.get(word) for word in dict.fromkeys(phrase)]
+            found[phrase] = _items_holding_all(cursor, ordered, literal)
     return found
 
 
-def _items_holding_all(cursor: Any, id_sets: list[tuple[int, ...]]) -> set[int]:
-    """Items holding at least one term of every set; the first set drives the query."""
+def _items_holding_all(
+    cursor: Any, id_sets: list[tuple[int, ...]], literal: list[int | None]
+) -> PhraseCandidates:
+    """Items holding at least one term of every set (the first set drives the query), and
+    among them those holding every ``literal`` term."""
     table = connection.ops.quote_name(ItemTerm._meta.db_table)
 
     def marks(term_ids: tuple[int, ...]) -> str:
         return ", ".join(["%s"] * len(term_ids))
 
-    sql = f"SELECT p0.item_id FROM {table} p0 WHERE p0.term_id IN ({marks(id_sets[0])})"
-    params: list[int] = list(id_sets[0])
+    params: list[int] = []
+    if all(term_id is not None for term_id in literal):
+        sure = " AND ".join(
+            f"EXISTS (SELECT 1 FROM {table} s{n} WHERE s{n}.item_id = p0.item_id"
+            f" AND s{n}.term_id = %s)"
+            for n in range(len(literal))
+        )
+        params += literal  # type: ignore[arg-type]
+    else:
+        sure = "1 = 0"
+    sql = f"SELECT p0.item_id, {sure} FROM {table} p0 WHERE p0.term_id IN ({marks(id_sets[0])})"
+    params += id_sets[0]
     for n, term_ids in enumerate(id_sets[1:], start=1):
         sql += (
             f" AND EXISTS (SELECT 1 FROM {table} p{n} WHERE p{n}.item_id = p0.item_id"
@@ -135,7 +162,10 @@ def _items_holding_all(cursor: Any, id_sets: list[tuple[int, ...]]) -> set[int]:
         )
         params += term_ids
     cursor.execute(sql, params)
-    return {row[0] for row in cursor.fetchall()}
+    rows = cursor.fetchall()
+    return PhraseCandidates(
+        items={item_id for item_id, _ in rows}, sure={item_id for item_id, ok in rows if ok}
+    )
 
 
 def _postings_counts(term_ids: set[int]) -> dict[int, int]:
@@ -182,7 +212,11 @@ def matches_for_desires(
     phrases = {d.pk: engine.want_phrases(d.name, d.keywords) for d in desires}
     by_phrase = phrase_candidates((p for ps in phrases.values() for p in ps), synonyms)
     candidates = {
-        desire_id: set().union(*(by_phrase[p] for p in desire_phrases))
+        desire_id: set().union(*(by_phrase[p].items for p in desire_phrases))
+        for desire_id, desire_phrases in phrases.items()
+    }
+    sure = {
+        desire_id: set().union(*(by_phrase[p].sure for p in desire_phrases))
         for desire_id, desire_phrases in phrases.items()
     }
     items = list(
@@ -194,26 +228,28 @@ def matches_for_desires(
     )
     # Shops apart: many items share a few shops, and building the same shop for each item
     # was a good part of a sighting's time.
-    shops = Shop.objects.in_bulk({item.shop_id for item in items})
+    shops = Shop.objects.only("slug", "name", "floor", "x", "y").in_bulk(
+        {item.shop_id for item in items}
+    )
+    penalty = settings.FLOOR_CHANGE_METRES
+    distances = {
+        shop_id: engine.distance(at, engine.Position(shop.floor, shop.x, shop.y), penalty)
+        for shop_id, shop in shops.items()
+    }
+    result: dict[int, list[Match]] = {desire_id: [] for desire_id in phrases}
     for item in items:
         item.shop = shops[item.shop_id]
-    terms = {item.pk: item_terms(item) for item in items}
-    penalty = settings.FLOOR_CHANGE_METRES
-    result: dict[int, list[Match]] = {}
-    for desire_id, desire_phrases in phrases.items():
-        # Each want is checked against its own candidates only, not the other wants'.
-        result[desire_id] = [
-            Match(
-                desire_id=desire_id,
-                item=item,
-                distance_m=engine.distance(
-                    at, engine.Position(item.shop.floor, item.shop.x, item.shop.y), penalty
-                ),
-            )
-            for item in items
-            if item.pk in candidates[desire_id]
-            and _want_matches(tuple(desire_phrases), terms[item.pk], synonyms)
-        ]
+        for desire_id, desire_phrases in phrases.items():
+            # Each want is checked against its own candidates only; the engine is asked
+            # only about those the index could not settle.
+            if item.pk not in candidates[desire_id]:
+                continue
+            if item.pk in sure[desire_id] or _want_matches(
+                tuple(desire_phrases), item_terms(item), synonyms
+            ):
+                result[desire_id].append(
+                    Match(desire_id=desire_id, item=item, distance_m=distances[item.shop_id])
+                )
     return result
 
 
