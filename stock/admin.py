@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
 from matching.services import stock_items_index
+from stock.imports import KEYWORD_MAX, KEYWORDS_MAX
 from stock.models import Sale, StockItem
 from stock.services import stock_item_delete, stock_item_update, stock_items_validity_extend
 
@@ -18,8 +20,29 @@ from stock.services import stock_item_delete, stock_item_update, stock_items_val
 EXTEND_DAYS = 7
 
 
+class StockItemForm(forms.ModelForm):
+    """Keywords as the API and the CSV import take them: a short list of short strings
+    (anything else would break matching, which reads them as text)."""
+
+    class Meta:
+        model = StockItem
+        fields = ("shop", "name", "keywords", "quantity", "price", "barcode", "expires_at")
+
+    def clean_keywords(self) -> list[str]:
+        keywords = self.cleaned_data["keywords"]
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            raise forms.ValidationError('Enter a list of words, e.g. ["trainers", "sneakers"].')
+        keywords = [" ".join(k.split()) for k in keywords if k.strip()]
+        if len(keywords) > KEYWORDS_MAX or any(len(k) > KEYWORD_MAX for k in keywords):
+            raise forms.ValidationError(
+                f"At most {KEYWORDS_MAX} keywords of {KEYWORD_MAX} characters each."
+            )
+        return keywords
+
+
 @admin.register(StockItem)
 class StockItemAdmin(admin.ModelAdmin):
+    form = StockItemForm
     list_display = ("name", "shop", "quantity", "price", "barcode", "expires_at")
     list_filter = ("shop", "expires_at")
     search_fields = ("name", "barcode")

@@ -272,3 +272,24 @@ def test_retention_cannot_be_added_twice(admin_client, mall):
     response = admin_client.get(reverse("admin:mall_retention_add"))
 
     assert response.status_code == 403
+
+
+def test_item_keywords_that_are_not_a_list_of_words_are_refused(admin_client, mall):
+    item = StockItem.objects.get(name="Canvas Tote")
+    form = {
+        "shop": mall["shop"].pk,
+        "name": "Canvas Tote",
+        "keywords": '{"colour": "red"}',
+        "quantity": "4",
+        "price": "30.00",
+        "barcode": "",
+        "expires_at_0": item.expires_at.strftime("%Y-%m-%d"),
+        "expires_at_1": item.expires_at.strftime("%H:%M:%S"),
+    }
+
+    response = admin_client.post(reverse("admin:stock_stockitem_change", args=[item.pk]), form)
+
+    assert response.status_code == 200  # the form again, with the error
+    assert b"Enter a list of words" in response.content
+    item.refresh_from_db()
+    assert item.keywords == []
