@@ -83,3 +83,16 @@ class ShopperTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer"}
+
+
+class PairedPhoneScheme(OpenApiAuthenticationExtension):
+    target_class = "customers.pairing.PairedPhoneAuthentication"
+    name = "pairedPhone"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "The session of a phone paired from the entrance kiosk's QR code",
+        }

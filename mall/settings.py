@@ -197,7 +197,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "EXCEPTION_HANDLER": "mall.api_errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mall.schema.MallAutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "registration": None if REGISTRATION_THROTTLE.lower() == "none" else REGISTRATION_THROTTLE
     },

@@ -52,6 +52,7 @@ def stock_item_payload(item: StockItem) -> dict[str, Any]:
 class StockListApi(APIView):
     """The shop's stock (GET, with ``?q=`` on name or barcode) and new items (POST)."""
 
+    @extend_schema(operation_id="shops_stock_list")
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_request(request, slug)
         items = StockItem.objects.filter(shop=shop)

@@ -59,3 +59,9 @@ def test_docs_page_uses_local_assets_only(api):
     html = response.content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+
+
+def test_schema_generates_without_errors_or_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", "/dev/null")
