@@ -121,8 +121,19 @@ def test_extension_adds_its_option_and_is_started_and_stopped_around_the_server(
     monkeypatch.setattr(
         "daphne.cli.CommandLineInterface.run", lambda self, argv: served.append(argv)
     )
+    # The purge loop runs in a thread with its own connection: here it only says it ran,
+    # since the test's open transaction would keep that connection waiting.
+    purges = []
+
+    def purge_loop(*, every, report, stop):
+        purges.append(every)
+        stop.wait(10)
+        purges.append("stopped" if stop.is_set() else "still running")
+
+    monkeypatch.setattr(demo_module, "data_purge_repeat", purge_loop)
 
     call_command("demo", "--port", "8123", "--no-fireworks", stdout=io.StringIO())
 
     assert served == [["-b", "127.0.0.1", "-p", "8123", "mall.asgi:application"]]
     assert extension.calls == [("start", 11, "http://127.0.0.1:8123", True), ("stop",)]
+    assert purges == [30.0, "stopped"]
