@@ -12,14 +12,18 @@ No Django here: the demo command passes in the kiosks' keys and the product name
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
 import random
+import shutil
+import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -185,3 +189,50 @@ def start_virtual_mall_thread(**options: object) -> tuple[threading.Thread, thre
     thread = threading.Thread(target=main, name="virtual-mall", daemon=True)
     thread.start()
     return thread, stop_request
+
+
+# --- manage.py demo extension (see mall.demo.DEMO_EXTENSIONS) ----------------------------
+
+
+def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
+    """``manage.py demo`` options for the virtual mall."""
+    parser.add_argument(
+        "--no-virtual-mall",
+        action="store_true",
+        help="no virtual kiosks and walking handhelds (cards then move only through the API)",
+    )
+    parser.add_argument(
+        "--virtual-radio",
+        default="127.0.0.1:7890",
+        metavar="HOST:PORT",
+        help="where the virtual mall's radio link is served, for `manage.py pda` "
+        "(default 127.0.0.1:7890)",
+    )
+    parser.add_argument("--walkers", type=int, default=3, help="walking handhelds (default 3)")
+
+
+def start_demo(*, demo: Any, base_url: str, options: dict[str, Any]) -> Callable[[], None] | None:
+    """Start the virtual mall beside the demo server; returns what stops it."""
+    if options.get("no_virtual_mall"):
+        return None
+    kiosks = [KioskSpec(name=name, key=key) for name, key in demo.kiosk_keys.items()]
+    queue_dir = Path(tempfile.mkdtemp(prefix="mall-virtual-kiosks-"))
+    thread, stop = start_virtual_mall_thread(
+        server=base_url,
+        kiosks=kiosks,
+        products=demo.products,
+        queue_dir=queue_dir,
+        walkers=options.get("walkers", 3),
+        serve_at=options.get("virtual_radio") or None,
+    )
+    print(
+        f"Virtual mall: {len(kiosks)} virtual kiosks, {options.get('walkers', 3)} walking "
+        f"handhelds; `manage.py pda` joins it through tcp-client:{options.get('virtual_radio')}."
+    )
+
+    def stop_mall() -> None:
+        stop.set()
+        thread.join(timeout=20)
+        shutil.rmtree(queue_dir, ignore_errors=True)
+
+    return stop_mall

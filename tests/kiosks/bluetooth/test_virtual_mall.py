@@ -54,3 +54,24 @@ def test_walkers_register_once_and_are_sighted_at_every_kiosk(
     # Then each walker registered exactly once, and both kiosks saw shoppers
     assert Customer.objects.count() == 2
     assert all(kiosk.last_seen_at is not None for kiosk in Kiosk.objects.all())
+
+
+def test_demo_command_offers_the_virtual_mall_switch():
+    from django.core.management import load_command_class
+
+    parser = load_command_class("mall", "demo").create_parser("manage.py", "demo")
+    options = vars(parser.parse_args(["--no-virtual-mall", "--walkers", "5"]))
+
+    assert options["no_virtual_mall"] is True
+    assert options["walkers"] == 5
+    assert options["virtual_radio"] == "127.0.0.1:7890"
+
+
+def test_demo_without_virtual_mall_starts_nothing():
+    from kiosks.bluetooth import virtual_mall
+
+    started = virtual_mall.start_demo(
+        demo=None, base_url="http://127.0.0.1:1", options={"no_virtual_mall": True}
+    )
+
+    assert started is None
