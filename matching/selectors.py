@@ -72,7 +72,7 @@ _item_terms = functools.lru_cache(maxsize=50_000)(engine.item_terms)
 _want_matches = functools.lru_cache(maxsize=100_000)(engine.want_matches)
 
 
-def item_terms(item: StockItem) -> engine.ItemTerms:
+def item_terms(item: Any) -> engine.ItemTerms:
     """``engine.item_terms`` of a stock item (remembered by name and keywords)."""
     return _item_terms(item.name, tuple(item.keywords))
 
@@ -195,12 +195,29 @@ def _postings_counts(term_ids: set[int]) -> dict[int, int]:
     return counts
 
 
+@dataclass(slots=True)
+class OfferedItem:
+    """The columns of a stock item that matching and the answer need.
+
+    A plain row, not a model instance: a broad want ("comic") can match hundreds of
+    items, and building that many model instances was most of such a sighting's time.
+    """
+
+    pk: int
+    shop_id: int
+    name: str
+    keywords: list[str]
+    quantity: int
+    price: Decimal
+    shop: Shop | None = None
+
+
 @dataclass(frozen=True)
 class Match:
     """A stock item matching one want, with its distance from the shopper."""
 
     desire_id: int
-    item: StockItem
+    item: OfferedItem
     distance_m: float
 
 
@@ -219,13 +236,14 @@ def matches_for_desires(
         desire_id: set().union(*(by_phrase[p].sure for p in desire_phrases))
         for desire_id, desire_phrases in phrases.items()
     }
-    items = list(
-        StockItem.objects.filter(
+    items = [
+        OfferedItem(*row)
+        for row in StockItem.objects.filter(
             pk__in=set().union(*candidates.values()),
             quantity__gt=0,
             expires_at__gt=timezone.now(),
-        ).only("shop_id", "name", "keywords", "quantity", "price")
-    )
+        ).values_list("pk", "shop_id", "name", "keywords", "quantity", "price")
+    ]
     # Shops apart: many items share a few shops, and building the same shop for each item
     # was a good part of a sighting's time.
     shops = Shop.objects.only("slug", "name", "floor", "x", "y").in_bulk(
