@@ -6,8 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
+from mall.management.checked_file import CheckedFileCommand
 from stock.imports import stock_csv_parse
 from stock.services import stock_items_import
 
@@ -15,28 +14,17 @@ from stock.services import stock_items_import
 PROGRESS_MIN_ROWS = 5000
 
 
-class Command(BaseCommand):
+class Command(CheckedFileCommand):
     help = (
         "Import stock from a CSV file: shop,name,keywords,quantity,price[,barcode,valid_days] "
         "(keywords separated by ';', header optional). Every line is checked first; a file "
         "with a bad line imports nothing."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
-
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
         started = time.perf_counter()
-        parsed = stock_csv_parse(data)
-        if parsed.errors:
-            for error in parsed.errors:
-                self.stderr.write(f"{path}: {error}")
-            raise CommandError(f"{len(parsed.errors)} bad line(s) in {path}; nothing was imported.")
+        parsed = self.read_checked(path, stock_csv_parse)
         total = len(parsed.rows)
         progress = _Progress(self.stderr, total) if total >= PROGRESS_MIN_ROWS else None
         count = stock_items_import(rows=parsed.rows, progress=progress)
