@@ -19,6 +19,9 @@ from mall.models import Shop
 from matching.engine import Position
 from matching.services import cards_refresh
 
+#: How stale a kiosk's ``last_seen_at`` may get before a sighting writes it again.
+KIOSK_SEEN_EVERY = timedelta(seconds=60)
+
 
 @dataclass(frozen=True)
 class KioskKey:
@@ -75,14 +78,25 @@ def customer_sight(*, kiosk: Kiosk, customer: Customer) -> dict[str, Any]:
     """A kiosk saw ``customer``: record where, match, show cards, answer the ranked list."""
     now = timezone.now()
     with transaction.atomic():
-        Presence.objects.update_or_create(
-            kiosk=kiosk, customer=customer, defaults={"last_seen_at": now}
+        # One upsert: ``update_or_create`` took a SELECT, an INSERT or UPDATE and two
+        # savepoints, on the hottest write of the system. ``arrived_at`` is only set on insert.
+        Presence.objects.bulk_create(
+            [Presence(kiosk=kiosk, customer=customer, last_seen_at=now)],
+            update_conflicts=True,
+            unique_fields=["kiosk", "customer"],
+            update_fields=["last_seen_at"],
         )
         customer.last_kiosk = kiosk
         customer.last_seen_at = now
         customer.out_of_range_since = None
-        customer.save(update_fields=["last_kiosk", "last_seen_at", "out_of_range_since"])
-        Kiosk.objects.filter(pk=kiosk.pk).update(last_seen_at=now)
+        Customer.objects.filter(pk=customer.pk).update(
+            last_kiosk=kiosk, last_seen_at=now, out_of_range_since=None
+        )
+        # The kiosk's own last_seen_at only says it is alive (admin): once a minute is enough,
+        # not a write on every sighting.
+        if kiosk.last_seen_at is None or now - kiosk.last_seen_at >= KIOSK_SEEN_EVERY:
+            Kiosk.objects.filter(pk=kiosk.pk).update(last_seen_at=now)
+            kiosk.last_seen_at = now
         floor, x, y = kiosk.position
         results = cards_refresh(customer=customer, at=Position(floor, x, y))
     return {

@@ -116,7 +116,8 @@ def cards_refresh(
         )
         for shop_id, entry in by_shop.items()
     ]
-    with transaction.atomic():
+    # No savepoint when nested (a sighting's transaction): nothing here is retried on error.
+    with transaction.atomic(savepoint=False):
         stale = list(
             Card.objects.filter(customer=customer)
             .exclude(shop_id__in=by_shop.keys())
