@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from mall.models import Shop
@@ -33,7 +33,12 @@ OFFERS_PER_DESIRE = 20
 
 def synonyms_current() -> engine.Synonyms:
     """The synonym table as the engine uses it (one object per content of the table)."""
-    return _synonyms(tuple(SynonymGroup.objects.values_list("words", flat=True)))
+    # Plain SQL: it runs on every sighting, and building the ORM query cost more than
+    # running it.
+    table = connection.ops.quote_name(SynonymGroup._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT words FROM {table} ORDER BY words")
+        return _synonyms(tuple(words for (words,) in cursor.fetchall()))
 
 
 @functools.lru_cache(maxsize=8)
@@ -44,15 +49,45 @@ def _synonyms(lines: tuple[str, ...]) -> engine.Synonyms:
 
 def typo_neighbours(words: Iterable[str]) -> dict[str, set[str]]:
     """For each word, the vocabulary words within its typo budget (one query for all)."""
+    budgets = _typo_budgets(words)
+    return _neighbours(budgets, _terms_lookup(exact=set(), windows=budgets)) if budgets else {}
+
+
+def _typo_budgets(words: Iterable[str]) -> dict[str, int]:
     budgets = {word: engine.typo_budget(word) for word in words}
-    budgets = {word: budget for word, budget in budgets.items() if budget}
-    if not budgets:
+    return {word: budget for word, budget in budgets.items() if budget}
+
+
+def _terms_lookup(*, exact: set[str], windows: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """``{word: (id, length)}`` of the vocabulary words in ``exact``, and of those that may be
+    typo neighbours of a key of ``windows`` (same first letter, length within the budget).
+
+    One plain SQL query: the ORM took longer to build this OR of windows than SQLite took
+    to run it, on every sighting.
+    """
+    table = connection.ops.quote_name(Term._meta.db_table)
+    where: list[str] = []
+    params: list[Any] = []
+    if exact:
+        where.append(f"word IN ({', '.join(['%s'] * len(exact))})")
+        params += exact
+    for word, budget in windows.items():
+        where.append("(first = %s AND length BETWEEN %s AND %s)")
+        params += [word[0], len(word) - budget, len(word) + budget]
+    if not where:
         return {}
-    query = Q()
-    for word, budget in budgets.items():
-        query |= Q(first=word[0], length__gte=len(word) - budget, length__lte=len(word) + budget)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT word, id, length FROM {table} WHERE {' OR '.join(where)}", params)
+        return {word: (term_id, length) for word, term_id, length in cursor.fetchall()}
+
+
+def _neighbours(
+    budgets: dict[str, int], vocabulary: dict[str, tuple[int, int]]
+) -> dict[str, set[str]]:
+    """``typo_neighbours`` of the keys of ``budgets``, from a ``_terms_lookup`` that covered
+    their windows."""
     by_window: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for term, length in Term.objects.filter(query).values_list("word", "length"):
+    for term, (_, length) in vocabulary.items():
         by_window[term[0], length].append(term)
     return {
         word: {
@@ -111,14 +146,25 @@ def phrase_candidates(
     its most common one ("black"), and only the few surviving ids come back to Python.
     """
     unique = list(dict.fromkeys(phrases))
-    neighbours = typo_neighbours({word for phrase in unique for word in phrase})
+    literal = {word for phrase in unique for word in phrase}
+    budgets = _typo_budgets(literal)
+    # The covering terms but the typo neighbours are known before asking the vocabulary,
+    # so one query fetches their ids together with the neighbours' windows.
+    known = {
+        term
+        for phrase in unique
+        for terms in _covering_terms_without_typos(phrase, synonyms)
+        for term in terms
+    }
+    vocabulary = _terms_lookup(exact=known | literal, windows=budgets)
+    neighbours = _neighbours(budgets, vocabulary)
     needed = {
         phrase: engine.covering_terms(phrase, synonyms, lambda w: neighbours.get(w, ()))
         for phrase in unique
     }
     words = {term for positions in needed.values() for terms in positions for term in terms}
-    words |= {word for phrase in unique for word in phrase}
-    ids = dict(Term.objects.filter(word__in=words).values_list("word", "pk")) if words else {}
+    words |= literal
+    ids = {word: vocabulary[word][0] for word in words if word in vocabulary}
     counts = _postings_counts(set(ids.values()))
     found: dict[tuple[str, ...], PhraseCandidates] = {}
     with connection.cursor() as cursor:
@@ -131,6 +177,17 @@ def phrase_candidates(
             literal = [ids.get(word) for word in dict.fromkeys(phrase)]
             found[phrase] = _items_holding_all(cursor, ordered, literal)
     return found
+
+
+@functools.lru_cache(maxsize=10_000)
+def _covering_terms_without_typos(
+    phrase: tuple[str, ...], synonyms: engine.Synonyms
+) -> tuple[frozenset[str], ...]:
+    return tuple(map(frozenset, engine.covering_terms(phrase, synonyms, _no_neighbours)))
+
+
+def _no_neighbours(word: str) -> tuple[str, ...]:
+    return ()
 
 
 def _items_holding_all(
