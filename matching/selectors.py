@@ -22,7 +22,6 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from mall.models import Shop
 from matching import engine, realtime
 from matching.models import Card, ItemTerm, SynonymGroup, Term
 from stock.models import StockItem
@@ -252,6 +251,18 @@ def _postings_counts(term_ids: set[int]) -> dict[int, int]:
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class OfferedShop:
+    """The columns of a shop that the answer and the cards need (read with its items)."""
+
+    pk: int
+    slug: str
+    name: str
+    floor: int
+    x: float
+    y: float
+
+
 @dataclass(slots=True)
 class OfferedItem:
     """The columns of a stock item that matching and the answer need.
@@ -266,7 +277,12 @@ class OfferedItem:
     keywords: list[str]
     quantity: int
     price: Decimal
-    shop: Shop | None = None
+    shop: OfferedShop | None = None
+
+
+#: ``OfferedItem`` then ``OfferedShop`` (less its pk), read in one query.
+_OFFER_COLUMNS = ("pk", "shop_id", "name", "keywords", "quantity", "price")
+_OFFER_COLUMNS += ("shop__slug", "shop__name", "shop__floor", "shop__x", "shop__y")
 
 
 @dataclass(frozen=True)
@@ -293,19 +309,19 @@ def matches_for_desires(
         desire_id: set().union(*(by_phrase[p].sure for p in desire_phrases))
         for desire_id, desire_phrases in phrases.items()
     }
-    items = [
-        OfferedItem(*row)
-        for row in StockItem.objects.filter(
-            pk__in=set().union(*candidates.values()),
-            quantity__gt=0,
-            expires_at__gt=timezone.now(),
-        ).values_list("pk", "shop_id", "name", "keywords", "quantity", "price")
-    ]
-    # Shops apart: many items share a few shops, and building the same shop for each item
-    # was a good part of a sighting's time.
-    shops = Shop.objects.only("slug", "name", "floor", "x", "y").in_bulk(
-        {item.shop_id for item in items}
-    )
+    # The shops come in the same query: many items share a few shops, and one shop object
+    # per shop (not per item) is all the answer needs.
+    rows = StockItem.objects.filter(
+        pk__in=set().union(*candidates.values()),
+        quantity__gt=0,
+        expires_at__gt=timezone.now(),
+    ).values_list(*_OFFER_COLUMNS)
+    shops: dict[int, OfferedShop] = {}
+    items = []
+    for pk, shop_id, name, keywords, quantity, price, *shop in rows:
+        if shop_id not in shops:
+            shops[shop_id] = OfferedShop(shop_id, *shop)
+        items.append(OfferedItem(pk, shop_id, name, keywords, quantity, price, shops[shop_id]))
     penalty = settings.FLOOR_CHANGE_METRES
     distances = {
         shop_id: engine.distance(at, engine.Position(shop.floor, shop.x, shop.y), penalty)
@@ -313,7 +329,6 @@ def matches_for_desires(
     }
     result: dict[int, list[Match]] = {desire_id: [] for desire_id in phrases}
     for item in items:
-        item.shop = shops[item.shop_id]
         for desire_id, desire_phrases in phrases.items():
             # Each want is checked against its own candidates only; the engine is asked
             # only about those the index could not settle.
