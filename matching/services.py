@@ -118,23 +118,14 @@ def cards_refresh(
     ]
     # No savepoint when nested (a sighting's transaction): nothing here is retried on error.
     with transaction.atomic(savepoint=False):
-        stale = list(
-            Card.objects.filter(customer=customer)
-            .exclude(shop_id__in=by_shop.keys())
-            .values_list("shop_id", flat=True)
-        )
-        Card.objects.filter(customer=customer, shop_id__in=stale).delete()
+        stale = _cards_stale(customer_id=customer.pk, keep=by_shop.keys())
+        if stale:
+            Card.objects.filter(customer=customer, shop_id__in=stale).delete()
         pushes += [
             (realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
             for shop_id in stale
         ]
-        # One upsert for every card: a shopper may match dozens of shops at each sighting.
-        Card.objects.bulk_create(
-            cards,
-            update_conflicts=True,
-            unique_fields=["customer", "shop"],
-            update_fields=["distance_m", "desires", "seen_at"],
-        )
+        _cards_upsert(cards)
         for card in cards:
             shop = by_shop[card.shop_id]["shop"]
             payload = realtime.card_payload(card, face_url=_face_url(customer, shop))
@@ -145,6 +136,50 @@ def cards_refresh(
             )
         realtime.push_many(pushes)
     return results
+
+
+def _cards_stale(*, customer_id: int, keep: Iterable[int]) -> list[int]:
+    """The shops holding a card of the customer but not in ``keep``, in ``Card`` order.
+
+    Plain SQL, as ``_cards_upsert``: it runs at every sighting."""
+    keep = list(keep)
+    quote = connection.ops.quote_name
+    sql = f"SELECT shop_id FROM {quote(Card._meta.db_table)} WHERE customer_id = %s"
+    if keep:
+        sql += f" AND shop_id NOT IN ({', '.join(['%s'] * len(keep))})"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY seen_at DESC, id", [customer_id, *keep])
+        return [shop_id for (shop_id,) in cursor.fetchall()]
+
+
+def _cards_upsert(cards: list[Card]) -> None:
+    """Insert ``cards``, or update the customer's card at that shop, in one statement.
+
+    Plain SQL: a shopper may match dozens of shops at each sighting, and
+    ``bulk_create(update_conflicts=True)`` took longer to prepare the rows than the
+    database took to write them. Each value goes through its field's ``get_db_prep_save``,
+    as the ORM would send it.
+    """
+    if not cards:
+        return
+    names = ("customer", "shop", "distance_m", "desires", "seen_at")
+    fields = [Card._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = [quote(field.column) for field in fields]
+    row = f"({', '.join(['%s'] * len(fields))})"
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns[2:])
+    params = [
+        field.get_db_prep_save(getattr(card, field.attname), connection)
+        for card in cards
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Card._meta.db_table)} ({', '.join(columns)})"
+            f" VALUES {', '.join([row] * len(cards))}"
+            f" ON CONFLICT ({columns[0]}, {columns[1]}) DO UPDATE SET {updates}",
+            params,
+        )
 
 
 def cards_withdraw_all(*, customer: Any) -> None:
