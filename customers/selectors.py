@@ -14,15 +14,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def customer_by_token(token: str) -> Customer | None:
-    """The live shopper holding ``token``, or None."""
+def customer_by_token(token: str, *, with_last_kiosk: bool = True) -> Customer | None:
+    """The live shopper holding ``token``, or None.
+
+    ``with_last_kiosk=False`` leaves out their last kiosk and its shop (where they are), for
+    a caller about to replace it: a sighting, on the hottest path of the system.
+    """
     if not token or len(token) > 200:
         return None
-    return (
-        Customer.objects.select_related("last_kiosk__shop")
-        .filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
-        .first()
-    )
+    customers = Customer.objects.filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
+    if with_last_kiosk:
+        customers = customers.select_related("last_kiosk__shop")
+    return customers.first()
 
 
 def customer_by_code(code: str) -> Customer:

@@ -19,7 +19,8 @@ class TokenSerializer(serializers.Serializer):
 
 
 def _customer(token: str):
-    customer = customer_by_token(token)
+    # The sighting sets a new last kiosk: the old one need not be read.
+    customer = customer_by_token(token, with_last_kiosk=False)
     if customer is None:
         raise NotFound(
             "No shopper with this token (unknown, expired or erased).", code="unknown_token"
