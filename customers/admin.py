@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from customers.models import Customer, DesiredProduct, Share, ShopRequest
 from customers.services import customer_delete
+from mall.admin import ReadOnlyAdmin
 
 
 class ViewOnlyInline(admin.TabularInline):
@@ -166,22 +167,13 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(DesiredProduct)
-class DesiredProductAdmin(admin.ModelAdmin):
+class DesiredProductAdmin(ReadOnlyAdmin):
     """Wants across shoppers, e.g. to see what the mall is asked for (read-only)."""
 
     list_display = ("name", "customer", "level", "note", "expires_at")
     list_filter = ("level",)
     search_fields = ("name", "customer__code")
     list_select_related = ("customer",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Share)

@@ -3,25 +3,10 @@ vocabulary and of the cards live on shop screens."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from mall.admin import ReadOnlyAdmin
 from matching.models import Card, SynonymGroup, Term
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the system writes itself: staff look, never edit."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SynonymGroup)

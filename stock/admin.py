@@ -3,14 +3,13 @@ cards follow) and the sales report."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from mall.admin import ReadOnlyAdmin
 from matching.services import stock_items_index
 from stock.imports import KEYWORD_MAX, KEYWORDS_MAX
 from stock.models import Sale, StockItem
@@ -78,7 +77,7 @@ class StockItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sale)
-class SaleAdmin(admin.ModelAdmin):
+class SaleAdmin(ReadOnlyAdmin):
     """The sales report: read-only, and without personal data by design."""
 
     list_display = ("sold_at", "shop", "item_name", "quantity", "unit_price", "wants_fulfilled")
@@ -86,12 +85,3 @@ class SaleAdmin(admin.ModelAdmin):
     search_fields = ("item_name", "shop__name")
     date_hierarchy = "sold_at"
     list_select_related = ("shop",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
