@@ -132,8 +132,11 @@ if REDIS_URL:
                         "socket_keepalive": True,
                     }
                 ],
-                "capacity": 1000,
-                "expiry": 30,
+                # channels-redis queues the messages of every socket of a worker process in
+                # one Redis list, and group_send drops silently when it is full: a worker
+                # with hundreds of shop screens needs far more than the default 100.
+                "capacity": 20000,
+                "expiry": 60,
             },
         }
     }
