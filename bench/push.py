@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,8 @@ import httpx
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
-
+sys.path.insert(0, str(ROOT))  # the project, also when run as bench/push.py
+from tests.servers import daphne_workers  # noqa: E402
 
 # Seeding (runs in a child process, with the server's environment) ---------------------------
 
@@ -233,12 +233,6 @@ async def measure(url: str, seeded: dict, rate: float, seconds: float) -> dict:
 # Orchestration ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def bench_layer(layer: str, args: argparse.Namespace) -> dict:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-push-{layer}-"))
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -257,37 +251,8 @@ def bench_layer(layer: str, args: argparse.Namespace) -> dict:
     seed_cmd = [sys.executable, __file__, "--seed", str(args.screens), str(shoppers)]
     seed_cmd.append(str(args.shops_per_sighting))
     seeded = json.loads(subprocess.run(seed_cmd, capture_output=True, text=True, **run).stdout)
-    port = _free_port()
-    log = (folder / "daphne.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "mall.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{url}/kiosk/", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        result = asyncio.run(measure(url, seeded, args.rate, args.seconds))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
+    with daphne_workers(1, env=env, logs=folder, inherit=False) as (worker,):
+        result = asyncio.run(measure(worker.http, seeded, args.rate, args.seconds))
     return {"layer": layer, **result}
 
 

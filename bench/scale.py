@@ -33,13 +33,10 @@ import itertools
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -47,6 +44,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+
+sys.path.insert(0, str(ROOT))  # the project, also when run as bench/NAME.py
+from tests.servers import Worker, daphne_workers  # noqa: E402
+
 FAMILIES = 10
 #: Product words per family; a word with a digit is matched as it is (no typo, no plural).
 WORDS_PER_FAMILY = 12
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mall = load(args)
         rows = []
         for count in args.workers:
-            with daphne_workers(count, logs=media) as workers:
+            with daphne_workers(count, env={}, logs=media) as workers:
                 rows.append(asyncio.run(measure(args, mall, workers)))
         report(rows)
         return 0 if targets_met(rows) else 1
@@ -225,73 +226,6 @@ def load(args: argparse.Namespace) -> Mall:
 
 
 # --- Workers ---------------------------------------------------------------------------
-
-
-@dataclass
-class Worker:
-    port: int
-    process: subprocess.Popen[bytes]
-
-    @property
-    def http(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://{HOST}:{self.port}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def daphne_workers(count: int, *, logs: Path) -> Iterator[list[Worker]]:
-    """``count`` daphne processes; stopped on exit, whatever happened."""
-    workers: list[Worker] = []
-    try:
-        for index in range(count):
-            port = free_port()
-            with (logs / f"daphne-{count}-{index}.log").open("wb") as out:
-                process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-b",
-                        HOST,
-                        "-p",
-                        str(port),
-                        "mall.asgi:application",
-                    ],
-                    cwd=ROOT,
-                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            workers.append(Worker(port=port, process=process))
-        for worker in workers:
-            deadline = time.monotonic() + 30
-            while True:
-                if worker.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"daphne on {worker.port} did not start (see {logs})")
-                try:
-                    socket.create_connection((HOST, worker.port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-        yield workers
-    finally:
-        for worker in workers:
-            worker.process.terminate()
-        for worker in workers:
-            try:
-                worker.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.process.kill()
-                worker.process.wait()
 
 
 def cpu_seconds(pids: Sequence[int]) -> float:

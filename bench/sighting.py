@@ -24,9 +24,7 @@ import csv
 import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,8 +32,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the project, also when run as bench/sighting.py
+from tests.servers import daphne_workers  # noqa: E402
+
 FLOORS = 3
-DAPHNE = (sys.executable, "-m", "daphne")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -256,34 +256,25 @@ def offers_per_want(tokens: list[str], keys: list[str]) -> tuple[float, int]:
 def time_http(tokens: list[str], keys: list[str], count: int) -> list[float]:
     import httpx
 
-    port = free_port()
-    server = subprocess.Popen(
-        [*DAPHNE, "-b", "127.0.0.1", "-p", str(port), "mall.asgi:application"],
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "false"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            headers = [{"Authorization": f"Api-Key {key}"} for key in keys]
+    logs = Path(os.environ["MEDIA_ROOT"]).parent
+    with (
+        daphne_workers(1, env={"DEBUG": "false"}, logs=logs) as (worker,),
+        httpx.Client(base_url=worker.http, timeout=10) as client,
+    ):
+        headers = [{"Authorization": f"Api-Key {key}"} for key in keys]
 
-            def sight(i: int) -> None:
-                response = client.post(
-                    "/api/kiosk/sightings/",
-                    json={"token": tokens[i % len(tokens)]},
-                    headers=headers[(i * 7) % len(headers)],
-                )
-                if response.status_code != 200:
-                    raise RuntimeError(f"sighting answered {response.status_code}")
+        def sight(i: int) -> None:
+            response = client.post(
+                "/api/kiosk/sightings/",
+                json={"token": tokens[i % len(tokens)]},
+                headers=headers[(i * 7) % len(headers)],
+            )
+            if response.status_code != 200:
+                raise RuntimeError(f"sighting answered {response.status_code}")
 
-            for i in range(min(50, count)):
-                sight(i)
-            return timed(sight, count)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for i in range(min(50, count)):
+            sight(i)
+        return timed(sight, count)
 
 
 def time_naive(tokens: list[str], count: int) -> list[float]:
@@ -335,23 +326,6 @@ def report(label: str, seconds: list[float], target_p99_ms: float | None = None)
         f"{label}: n={len(seconds)} p50 {percentile(seconds, 50) * 1000:.1f} ms, "
         f"p99 {percentile(seconds, 99) * 1000:.1f} ms{target}"
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"daphne did not listen on port {port} within {timeout} s")
 
 
 if __name__ == "__main__":

@@ -10,22 +10,20 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-#: Host and Origin of every request to a worker (in ALLOWED_HOSTS, so the websocket
-#: origin check lets the clerk in).
-HOST = "127.0.0.1"
+from tests.servers import HOST, Worker, daphne_workers, free_port
+
+#: Origin of every websocket to a worker (its host is in ALLOWED_HOSTS).
 ORIGIN = f"http://{HOST}"
-DAPHNE = (sys.executable, "-m", "daphne")
+
+__all__ = ["HOST", "ORIGIN", "PrivateRedis", "Worker", "daphne_workers", "free_port"]
 
 
 def services_configured() -> bool:
@@ -45,87 +43,10 @@ needs_services = [
 ]
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 def database_url(name: str) -> str:
     """``DATABASE_URL`` pointed at database ``name`` (the test database)."""
     parts = urlsplit(os.environ["DATABASE_URL"])
     return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"worker on {port} exited:\n{log.read_text(errors='replace')}")
-        try:
-            with socket.create_connection((HOST, port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"worker on {port} not listening after {timeout} s")
-
-
-@dataclass
-class Worker:
-    """One daphne process serving ``mall.asgi:application``."""
-
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def http(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://{HOST}:{self.port}"
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-@contextmanager
-def daphne_workers(
-    count: int, *, env: Mapping[str, str], logs: Path, ready_timeout: float = 30
-) -> Iterator[list[Worker]]:
-    """``count`` daphne workers with ``env`` added to this process's environment; all of
-    them stopped on exit, whatever happened."""
-    logs.mkdir(parents=True, exist_ok=True)
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
-    workers: list[Worker] = []
-    try:
-        for index in range(count):
-            port = free_port()
-            log = logs / f"daphne-{index}-{port}.log"
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    [*DAPHNE, "-b", HOST, "-p", str(port), "mall.asgi:application"],
-                    cwd=ROOT,
-                    env=full_env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            workers.append(Worker(port=port, process=process, log=log))
-        for worker in workers:
-            _wait_for_port(worker.port, worker.process, worker.log, ready_timeout)
-        yield workers
-    finally:
-        for worker in workers:
-            _stop(worker.process)
 
 
 class PrivateRedis:
