@@ -7,12 +7,16 @@ socket with the clerk's cookie), then carry the Django session and user.
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
 
 # Django must be set up before the consumers (and through them the models) are imported.
-django_application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from mall.handlers import OneThreadASGIHandler  # noqa: E402
+
+django_application = OneThreadASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

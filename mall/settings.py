@@ -86,10 +86,9 @@ ASGI_APPLICATION = "mall.asgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # 0 under daphne: Django runs each request's sync code in a thread of its own, so a
-        # kept connection is never reused and only piles up (Django docs, "Persistent
-        # connections"). Set it only for the management commands' long-lived processes.
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Kept across requests: a worker runs all its sync work in one thread
+        # (mall/handlers.py), so the connection is reused, not piled up per request.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
 }

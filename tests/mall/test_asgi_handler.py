@@ -1,0 +1,63 @@
+"""The ASGI handler (mall/handlers.py): one thread for a request's middleware and view."""
+
+import asyncio
+import json
+import threading
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+from django.urls import path
+
+from mall.asgi import django_application
+from mall.handlers import OneThreadASGIHandler
+
+threads: list[int] = []
+
+
+def where_am_i(request):
+    from django.http import JsonResponse
+
+    threads.append(threading.get_ident())
+    return JsonResponse({"ok": True})
+
+
+urlpatterns = [path("where/", where_am_i)]
+
+
+async def _get(application, url: str) -> tuple[int, bytes]:
+    scope = {"type": "http", "method": "GET", "path": url, "headers": [(b"host", b"127.0.0.1")]}
+    scope |= {"query_string": b"", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 9)}
+    communicator = ApplicationCommunicator(application, scope)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(5)
+    body = await communicator.receive_output(5)
+    await communicator.wait(5)
+    return start["status"], body["body"]
+
+
+def test_the_middleware_chain_is_synchronous():
+    # A coroutine chain would cross threads at every middleware (about thirty times).
+    assert isinstance(django_application, OneThreadASGIHandler)
+    assert not asyncio.iscoroutinefunction(django_application._middleware_chain)
+
+
+@pytest.mark.urls(__name__)
+def test_requests_run_in_one_shared_thread(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "csrf" not in m.lower()]
+    threads.clear()
+    application = OneThreadASGIHandler()
+
+    async def twice():
+        return [await _get(application, "/where/") for _ in range(2)]
+
+    answers = asyncio.run(twice())
+    assert [status for status, _ in answers] == [200, 200]
+    assert json.loads(answers[0][1]) == {"ok": True}
+    # The same thread both times, and not this one: the connection it holds is reused.
+    assert len(threads) == 2 and threads[0] == threads[1] != threading.get_ident()
+
+
+def test_an_unknown_api_url_answers_the_json_error_shape():
+    status, body = asyncio.run(_get(django_application, "/api/no-such-thing/"))
+    assert status == 404
+    assert set(json.loads(body)["error"]) >= {"code", "message"}
