@@ -25,7 +25,8 @@ def customer_by_token(token: str, *, with_last_kiosk: bool = True) -> Customer |
     customers = Customer.objects.filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
     if with_last_kiosk:
         customers = customers.select_related("last_kiosk__shop")
-    return customers.first()
+    # The hash is unique: no ORDER BY (``first()`` would sort by creation time).
+    return next(iter(customers.order_by()[:1]), None)
 
 
 def customer_by_code(code: str) -> Customer:

@@ -19,7 +19,10 @@ def kiosk_by_key(key: str) -> Kiosk | None:
     if not key or len(key) > 200 or "." not in key:
         return None
     prefix = key.split(".", 1)[0][:12]
-    kiosk = Kiosk.objects.select_related("shop").filter(key_prefix=prefix, is_active=True).first()
+    # No ORDER BY (``first()`` would sort by name): the prefix is unique, and this runs on
+    # every kiosk request.
+    kiosks = Kiosk.objects.select_related("shop").filter(key_prefix=prefix, is_active=True)
+    kiosk = next(iter(kiosks.order_by()[:1]), None)
     if kiosk is None or not hmac.compare_digest(kiosk.key_hash, key_hash(key)):
         return None
     return kiosk

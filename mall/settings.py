@@ -140,7 +140,9 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # channels' in-memory layer, sweeping expired messages once a second instead of on
+    # every send and receive (mall/layers.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "mall.layers.SweptInMemoryChannelLayer"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,47 @@
+"""The in-memory channel layer (mall/layers.py): channels' layer, swept at most once a second."""
+
+import asyncio
+import runpy
+from pathlib import Path
+
+import mall
+from mall.layers import SweptInMemoryChannelLayer
+
+
+def test_the_embedded_defaults_use_it(monkeypatch):
+    # CI's second pass sets REDIS_URL; the defaults are what the settings give without it.
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    defaults = runpy.run_path(str(Path(mall.__file__).parent / "settings.py"))
+    layer = defaults["CHANNEL_LAYERS"]["default"]["BACKEND"]
+    assert layer == "mall.layers.SweptInMemoryChannelLayer"
+
+
+async def test_group_messages_arrive_in_order():
+    layer = SweptInMemoryChannelLayer()
+    screen = await layer.new_channel()
+    await layer.group_add("shop.1", screen)
+    for n in range(3):
+        await layer.group_send("shop.1", {"type": "card.show", "n": n})
+    assert [(await layer.receive(screen))["n"] for _ in range(3)] == [0, 1, 2]
+
+
+async def test_sends_between_sweeps_leave_expired_messages_alone():
+    layer = SweptInMemoryChannelLayer(expiry=0.01, sweep_interval=60)
+    await layer.group_send("shop.1", {"type": "card.show"})  # the first sweep, on nothing
+    gone = await layer.new_channel()
+    await layer.group_add("shop.2", gone)
+    await layer.send(gone, {"type": "card.show"})
+    await asyncio.sleep(0.05)
+    await layer.group_send("shop.1", {"type": "card.show"})
+    assert gone in layer.channels and gone in layer.groups["shop.2"]
+
+
+async def test_the_next_sweep_drops_expired_messages_and_their_channel():
+    layer = SweptInMemoryChannelLayer(expiry=0.01, sweep_interval=0.05)
+    gone = await layer.new_channel()
+    await layer.group_add("shop.2", gone)
+    await layer.send(gone, {"type": "card.show"})
+    await asyncio.sleep(0.1)
+    await layer.group_send("shop.1", {"type": "card.show"})
+    assert gone not in layer.channels
+    assert gone not in layer.groups["shop.2"]
