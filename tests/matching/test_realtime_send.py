@@ -1,0 +1,87 @@
+"""``matching.realtime.push_many``: sent on commit, groups at once, each group in order."""
+
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import channel_layers, get_channel_layer
+
+from matching import realtime
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def layer(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "mall.layers.SweptInMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield get_channel_layer()
+    channel_layers.backends.clear()
+
+
+def screen_of(layer, group: str) -> str:
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group, channel)
+    return channel
+
+
+def received(layer, channel: str) -> list[int]:
+    async def drain() -> list[int]:
+        return [(await layer.receive(channel))["n"] for _ in range(layer.channels[channel].qsize())]
+
+    return async_to_sync(drain)() if channel in layer.channels else []
+
+
+def message(n: int) -> dict:
+    return {"type": "card.show", "n": n}
+
+
+def test_each_group_gets_its_messages_in_the_order_pushed(
+    layer, django_capture_on_commit_callbacks, monkeypatch
+):
+    first, second = screen_of(layer, "shop.1"), screen_of(layer, "shop.2")
+    send = layer.group_send
+
+    async def later_messages_faster(group, content):
+        # As a network layer may: sent at once, the later messages would overtake.
+        await asyncio.sleep((30 - content["n"]) / 3000)
+        await send(group, content)
+
+    monkeypatch.setattr(layer, "group_send", later_messages_faster)
+    pushes = [("shop.1", message(n)) if n % 3 else ("shop.2", message(n)) for n in range(30)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        realtime.push_many(pushes)
+
+    assert received(layer, first) == [n for n in range(30) if n % 3]
+    assert received(layer, second) == [n for n in range(30) if not n % 3]
+
+
+def test_nothing_is_sent_before_the_commit(layer, django_capture_on_commit_callbacks):
+    screen = screen_of(layer, "shop.1")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        realtime.push_many([("shop.1", message(1))])
+
+    assert received(layer, screen) == []
+    callbacks[0]()
+    assert received(layer, screen) == [1]
+
+
+def test_a_failing_group_does_not_stop_the_others(
+    layer, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    screen = screen_of(layer, "shop.2")
+    send = layer.group_send
+
+    async def failing_for_shop_1(group, content):
+        if group == "shop.1":
+            raise ConnectionError("layer down")
+        await send(group, content)
+
+    monkeypatch.setattr(layer, "group_send", failing_for_shop_1)
+    with django_capture_on_commit_callbacks(execute=True):
+        realtime.push_many([("shop.1", message(1)), ("shop.2", message(2))])
+
+    assert received(layer, screen) == [2]
+    assert "push to shop.1 failed" in caplog.text
