@@ -1,4 +1,4 @@
-"""Push benchmark: shop screens on real websockets, kiosk sightings over HTTP, one daphne.
+"""Push benchmark: shop screens on real websockets, kiosk sightings over HTTP, daphne.
 
     .venv/bin/python bench/push.py                       # in-memory layer, then Redis
     .venv/bin/python bench/push.py --layer memory --screens 500 --rate 50 --seconds 20
@@ -11,9 +11,10 @@ measures, per expected card, the time from posting the sighting to the ``card.sh
 arriving on that shop's screen, and counts the cards that never arrived (lost).
 
 With the in-memory layer the sightings must be served by the same daphne process as the
-sockets (the layer lives in one process): they are, since both go to the one server.
-With ``--layer redis`` the pushes go through ``REDIS_URL`` (default
-``redis://127.0.0.1:6379/0``).
+sockets (the layer lives in one process): one worker serves both. With ``--layer redis``
+the pushes go through ``--redis-url`` (default ``redis://127.0.0.1:6379/2``, a database of
+its own: it is emptied before the run), and ``--redis-workers`` daphne processes (2) share
+the screens and take the sightings in turn, as a mall on Redis runs.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,7 +37,7 @@ from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the project, also when run as bench/push.py
-from tests.servers import daphne_workers  # noqa: E402
+from tests.servers import daphne_workers, redis_database_empty  # noqa: E402
 
 # Seeding (runs in a child process, with the server's environment) ---------------------------
 
@@ -151,12 +153,14 @@ async def screen(url: str, slug: str, cookie: str, run: Run, ready: asyncio.Even
         ready.set()
 
 
-async def sight(client: httpx.AsyncClient, code: str, token: str, key: str, run: Run) -> None:
+async def sight(
+    client: httpx.AsyncClient, url: str, code: str, token: str, key: str, run: Run
+) -> None:
     started = time.monotonic()
     run.sent_at[code] = started
     try:
         response = await client.post(
-            "/api/kiosk/sightings/",
+            f"{url}/api/kiosk/sightings/",
             json={"token": token},
             headers={"Authorization": f"Api-Key {key}"},
         )
@@ -178,13 +182,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def measure(url: str, seeded: dict, rate: float, seconds: float) -> dict:
+async def measure(urls: list[str], seeded: dict, rate: float, seconds: float) -> dict:
+    """Screens spread over the workers of ``urls``, sightings sent to each in turn."""
     run = Run()
     events = [asyncio.Event() for _ in seeded["slugs"]]
     started = time.monotonic()
     # Connect in waves: 500 handshakes at once would measure the accept queue, not pushes.
     tasks = []
     for index, slug in enumerate(seeded["slugs"]):
+        url = urls[index % len(urls)]
         tasks.append(asyncio.create_task(screen(url, slug, seeded["cookie"], run, events[index])))
         if index % 50 == 49:
             await asyncio.gather(*(event.wait() for event in events[: index + 1]))
@@ -192,14 +198,16 @@ async def measure(url: str, seeded: dict, rate: float, seconds: float) -> dict:
     connect_seconds = time.monotonic() - started
     shoppers = list(seeded["tokens"].items())[: int(rate * seconds)]
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
         begin = time.monotonic()
         posts = []
         for n, (code, token) in enumerate(shoppers):
             delay = begin + n / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            posts.append(asyncio.create_task(sight(client, code, token, seeded["kiosk_key"], run)))
+            url = urls[n % len(urls)]
+            post = sight(client, url, code, token, seeded["kiosk_key"], run)
+            posts.append(asyncio.create_task(post))
         await asyncio.gather(*posts)
         send_seconds = time.monotonic() - begin
     expected_total = sum(run.expected.values())
@@ -211,6 +219,7 @@ async def measure(url: str, seeded: dict, rate: float, seconds: float) -> dict:
     await asyncio.gather(*tasks, return_exceptions=True)
     ms = [latency * 1000 for latency in run.latencies]
     return {
+        "workers": len(urls),
         "screens": len(seeded["slugs"]),
         "sockets_failed": run.socket_errors,
         "connect_s": round(connect_seconds, 1),
@@ -245,14 +254,19 @@ def bench_layer(layer: str, args: argparse.Namespace) -> dict:
     )
     if layer == "redis":
         env["REDIS_URL"] = args.redis_url
+        redis_database_empty(args.redis_url)
     shoppers = int(args.rate * args.seconds)
     run = {"cwd": ROOT, "env": env, "check": True}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
     seed_cmd = [sys.executable, __file__, "--seed", str(args.screens), str(shoppers)]
     seed_cmd.append(str(args.shops_per_sighting))
     seeded = json.loads(subprocess.run(seed_cmd, capture_output=True, text=True, **run).stdout)
-    with daphne_workers(1, env=env, logs=folder, inherit=False) as (worker,):
-        result = asyncio.run(measure(worker.http, seeded, args.rate, args.seconds))
+    # The in-memory layer lives in one process: the screens and the sightings share it.
+    count = args.redis_workers if layer == "redis" else 1
+    with daphne_workers(count, env=env, logs=folder, inherit=False) as workers:
+        urls = [worker.http for worker in workers]
+        result = asyncio.run(measure(urls, seeded, args.rate, args.seconds))
+    shutil.rmtree(folder, ignore_errors=True)
     return {"layer": layer, **result}
 
 
@@ -268,7 +282,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--shops-per-sighting", type=int, default=3)
     parser.add_argument(
-        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        "--redis-workers",
+        type=int,
+        default=2,
+        help="daphne workers with Redis (screens spread over them, sightings in turn)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/2",
+        help="a Redis database for the benchmark alone: it is emptied first",
     )
     args = parser.parse_args()
     layers = ["memory", "redis"] if args.layer == "both" else [args.layer]

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 sys.path.insert(0, str(ROOT))  # the project, also when run as bench/NAME.py
-from tests.servers import Worker, daphne_workers  # noqa: E402
+from tests.servers import Worker, daphne_workers, redis_database_empty  # noqa: E402
 
 FAMILIES = 10
 #: Product words per family; a word with a digit is matched as it is (no typo, no plural).
@@ -71,13 +71,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/mall_bench_scale"
     )
     # Database 1: away from the tests' pushes on database 0.
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/1")
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/1",
+        help="a Redis database for the benchmark alone: it is emptied first",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args(argv)
 
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("--database-url must be a PostgreSQL URL")
     database_recreate(args.database_url)
+    redis_database_empty(args.redis_url)
     media = Path(tempfile.mkdtemp(prefix="mall-bench-scale-"))
     os.environ.update(
         {
@@ -280,8 +285,10 @@ async def measure(args: argparse.Namespace, mall: Mall, workers: list[Worker]) -
     loop = asyncio.get_running_loop()
     pending: dict[str, float] = {}
     push: list[float] = []
+    last_message = loop.time()  # when a screen last got anything
 
     async def screen(worker: Worker, slug: str, ready: asyncio.Event) -> None:
+        nonlocal last_message
         async with connect(
             f"{worker.ws}/ws/shops/{slug}/",
             origin=f"http://{HOST}",  # type: ignore[arg-type]
@@ -292,12 +299,19 @@ async def measure(args: argparse.Namespace, mall: Mall, workers: list[Worker]) -
             json.loads(await socket_.recv())  # the snapshot
             ready.set()
             async for raw in socket_:
+                last_message = loop.time()
                 message = json.loads(raw)
                 if message.get("type") != "card.show":
                     continue
                 sent = pending.pop(message["card"]["customer"], None)
                 if sent is not None:
                     push.append(loop.time() - sent)
+
+    async def quiet(seconds: float, limit: float) -> None:
+        """Wait until no message has reached a screen for ``seconds`` (at most ``limit``)."""
+        deadline = loop.time() + limit
+        while loop.time() - last_message < seconds and loop.time() < deadline:
+            await asyncio.sleep(0.1)
 
     screens = []
     for index, slug in enumerate(mall.slugs):
@@ -350,7 +364,9 @@ async def measure(args: argparse.Namespace, mall: Mall, workers: list[Worker]) -
         await run(args.requests, timed=True)
         seconds = time.perf_counter() - started
         after = {name: cpu_seconds(group) for name, group in pids.items()}
-        await asyncio.sleep(2.0)  # the last pushes
+        # The last pushes: the load leaves a backlog on the workers; wait until the screens
+        # have been quiet for a second, so that the next phase does not time the backlog.
+        await quiet(seconds=1.0, limit=30.0)
         lost = len(pending)
         pending.clear()
         # Push latency where the workers are not saturated: one sighting at a time (a

@@ -27,6 +27,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def redis_database_empty(url: str) -> None:
+    """Empty the Redis database of ``url`` (a benchmark's own). Workers stopped by a signal
+    never leave their groups: their memberships stay for channels-redis's ``group_expiry``
+    (a day), and every later push to the group would be written to the dead channels too."""
+    import redis
+
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+
+
 @dataclass
 class Worker:
     """One daphne process serving ``mall.asgi:application``."""
