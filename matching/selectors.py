@@ -10,9 +10,10 @@ costs little.
 from __future__ import annotations
 
 import functools
+import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from mall.models import Shop
 from matching import engine, realtime
 from matching.models import Card, ItemTerm, SynonymGroup, Term
 from stock.models import StockItem
@@ -274,15 +276,68 @@ class OfferedItem:
     pk: int
     shop_id: int
     name: str
-    keywords: list[str]
+    keywords: Sequence[str]
     quantity: int
     price: Decimal
     shop: OfferedShop | None = None
 
 
-#: ``OfferedItem`` then ``OfferedShop`` (less its pk), read in one query.
-_OFFER_COLUMNS = ("pk", "shop_id", "name", "keywords", "quantity", "price")
-_OFFER_COLUMNS += ("shop__slug", "shop__name", "shop__floor", "shop__x", "shop__y")
+def offered_items(item_ids: Iterable[int]) -> list[OfferedItem]:
+    """The in-stock, unexpired items among ``item_ids``, each with its shop (one
+    ``OfferedShop`` per shop).
+
+    Plain SQL: the ORM's query building and per-value converters took 3 ms of a sighting
+    for the 150 candidates of three wants, the database 0.9 ms (``bench/sighting.py``).
+    Values come out as the ORM gives them: keywords a list of strings (decoded once per
+    distinct list), prices ``Decimal`` with the field's places.
+    """
+    item_ids = list(item_ids)
+    if not item_ids:
+        return []
+    quote = connection.ops.quote_name
+    item_meta, shop_meta = StockItem._meta, Shop._meta
+    item_columns = [item_meta.get_field(name).column for name in _ITEM_FIELDS]
+    shop_columns = [shop_meta.get_field(name).column for name in _SHOP_FIELDS]
+    columns = [f"i.{quote(c)}" for c in item_columns] + [f"s.{quote(c)}" for c in shop_columns]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(item_meta.db_table)} i"
+        f" JOIN {quote(shop_meta.db_table)} s ON s.{quote(shop_meta.pk.column)}"
+        f" = i.{quote(item_meta.get_field('shop').column)}"
+        f" WHERE i.{quote(item_meta.pk.column)} IN ({', '.join(['%s'] * len(item_ids))})"
+        f" AND i.{quote(item_meta.get_field('quantity').column)} > 0"
+        f" AND i.{quote(item_meta.get_field('expires_at').column)} > %s"
+    )
+    expires = item_meta.get_field("expires_at").get_db_prep_value(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*item_ids, expires])
+        rows = cursor.fetchall()
+    places = _price_places()
+    shops: dict[int, OfferedShop] = {}
+    items = []
+    for pk, shop_id, name, keywords, quantity, price, *shop in rows:
+        if shop_id not in shops:
+            shops[shop_id] = OfferedShop(shop_id, *shop)
+        if not isinstance(price, Decimal):  # SQLite hands back a float (or an int)
+            price = Decimal(str(price)).quantize(places)
+        if isinstance(keywords, str):  # JSON text (SQLite, and psycopg as Django sets it)
+            keywords = _keywords(keywords)
+        items.append(OfferedItem(pk, shop_id, name, keywords, quantity, price, shops[shop_id]))
+    return items
+
+
+_ITEM_FIELDS = ("id", "shop", "name", "keywords", "quantity", "price")
+_SHOP_FIELDS = ("slug", "name", "floor", "x", "y")
+
+
+@functools.cache
+def _price_places() -> Decimal:
+    return Decimal(1).scaleb(-StockItem._meta.get_field("price").decimal_places)
+
+
+@functools.lru_cache(maxsize=10_000)
+def _keywords(text: str) -> tuple[str, ...]:
+    # A catalogue repeats its keyword lists: each distinct one is decoded once.
+    return tuple(json.loads(text))
 
 
 @dataclass(frozen=True)
@@ -309,19 +364,8 @@ def matches_for_desires(
         desire_id: set().union(*(by_phrase[p].sure for p in desire_phrases))
         for desire_id, desire_phrases in phrases.items()
     }
-    # The shops come in the same query: many items share a few shops, and one shop object
-    # per shop (not per item) is all the answer needs.
-    rows = StockItem.objects.filter(
-        pk__in=set().union(*candidates.values()),
-        quantity__gt=0,
-        expires_at__gt=timezone.now(),
-    ).values_list(*_OFFER_COLUMNS)
-    shops: dict[int, OfferedShop] = {}
-    items = []
-    for pk, shop_id, name, keywords, quantity, price, *shop in rows:
-        if shop_id not in shops:
-            shops[shop_id] = OfferedShop(shop_id, *shop)
-        items.append(OfferedItem(pk, shop_id, name, keywords, quantity, price, shops[shop_id]))
+    items = offered_items(set().union(*candidates.values()))
+    shops = {item.shop_id: item.shop for item in items}
     penalty = settings.FLOOR_CHANGE_METRES
     distances = {
         shop_id: engine.distance(at, engine.Position(shop.floor, shop.x, shop.y), penalty)

@@ -168,11 +168,20 @@ def _cards_upsert(cards: list[Card]) -> None:
     columns = [quote(field.column) for field in fields]
     row = f"({', '.join(['%s'] * len(fields))})"
     updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns[2:])
-    params = [
-        field.get_db_prep_save(getattr(card, field.attname), connection)
-        for card in cards
-        for field in fields
-    ]
+    # The cards of a sighting share their customer and time: each distinct plain value is
+    # prepared once (a datetime's preparation cost more than its row's write).
+    prepared: dict[tuple[str, Any], Any] = {}
+    params = []
+    for card in cards:
+        for field in fields:
+            value = getattr(card, field.attname)
+            if isinstance(value, list | dict):  # JSON, unhashable
+                params.append(field.get_db_prep_save(value, connection))
+                continue
+            key = (field.attname, value)
+            if key not in prepared:
+                prepared[key] = field.get_db_prep_save(value, connection)
+            params.append(prepared[key])
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(Card._meta.db_table)} ({', '.join(columns)})"
