@@ -8,9 +8,12 @@ then point at an empty database), loads ``--shops`` x ``--items`` stock rows thr
 ``manage.py import_stock``, registers ``--shoppers`` shoppers with 3 wants each, creates a
 kiosk per shop, then times:
 
-- the sighting in-process (``kiosks.services.customer_sight``, token lookup included);
+- the sighting in-process (``kiosks.services.customer_sight``, token lookup included),
+  each shopper once;
 - the sighting over HTTP: ``POST /api/kiosk/sightings/`` against daphne in a subprocess,
-  one keep-alive client;
+  one keep-alive client, each shopper twice (a worker remembers what the index answered
+  for a phrase until stock is indexed again, so second sightings skip it);
+- matching alone through the index, with nothing remembered;
 - the naive way on the same data: for each want, ``LIKE '%word%'`` of every word of the
   want against the name and keywords of every stock row (AND-ed over the words).
 
@@ -224,13 +227,14 @@ def time_index_match(tokens: list[str], count: int) -> list[float]:
     """The matching step alone (index lookup + engine check), as the naive scan does it."""
     from customers.selectors import customer_by_token
     from matching.engine import Position
-    from matching.selectors import matches_for_desires
+    from matching.selectors import matches_for_desires, phrase_candidates_forget
 
     wants = [list(customer_by_token(token).desires.all()) for token in tokens]
     at = Position(0, 0.0, 0.0)
 
     def match(i: int) -> None:
-        # A shopper the in-process run has not sighted yet: nothing of theirs is remembered.
+        # The index itself, as the naive scan: nothing remembered of earlier answers.
+        phrase_candidates_forget()
         matches_for_desires(wants[(len(wants) - 1 - i) % len(wants)], at=at)
 
     return timed(match, count)

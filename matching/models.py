@@ -51,6 +51,21 @@ class ItemTerm(models.Model):
         return f"{self.term_id}:{self.item_id}"
 
 
+class IndexVersion(models.Model):
+    """One row whose ``token`` changes, to a new random value, with every write to the index.
+
+    Each process remembers what the index answered for a phrase
+    (``matching.selectors.phrase_candidates``) until the token changes. Random, not a
+    counter: a rolled-back write restores the old token, and a later write must never
+    bring back a value that was seen with other postings.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class Card(models.Model):
     """A customer card live on a shop's screens: the shopper was sighted and this shop
     stocks something they want. Withdrawn (deleted) when that stops being true."""

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from mall.models import Shop
 from matching import engine, realtime
-from matching.models import Card, ItemTerm, SynonymGroup, Term
+from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
 from stock.models import StockItem
 
 #: Offers listed per want: enough to choose from on a phone, bounded for the radio link.
@@ -125,16 +125,34 @@ _COUNT_CACHE_MAX = 100_000
 _posting_counts: dict[int, tuple[float, int]] = {}
 
 
-@dataclass
+@dataclass(frozen=True)
 class PhraseCandidates:
     """What the index says about one phrase of a want."""
 
     #: Items holding a covering term for every word: a superset of the matches.
-    items: set[int]
+    items: frozenset[int]
     #: Those holding every word of the phrase itself. They match without asking the
     #: engine: each word is then a unit found in the item (rule 1), so the phrase is
     #: covered word by word.
-    sure: set[int]
+    sure: frozenset[int]
+
+
+PhraseKey = tuple[tuple[str, ...], engine.Synonyms]
+
+#: Phrases remembered per process, at most; all are forgotten when it is reached.
+PHRASES_REMEMBERED = 20_000
+#: ``(IndexVersion token, {(phrase, synonyms): PhraseCandidates})``, replaced as a whole
+#: when the token changes.
+_remembered: tuple[str | None, dict[PhraseKey, PhraseCandidates]] = (None, {})
+
+
+def index_version() -> str | None:
+    """The index's ``IndexVersion`` token (None before the first write)."""
+    table = connection.ops.quote_name(IndexVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def phrase_candidates(
@@ -142,11 +160,48 @@ def phrase_candidates(
 ) -> dict[tuple[str, ...], PhraseCandidates]:
     """For each phrase, the items holding at least one covering term per word position.
 
+    Remembered per process until the index is written again (``IndexVersion``): a shopper
+    is sighted at kiosk after kiosk with the same wants, and asking the index was half of
+    such a sighting. Stock levels are not part of this (``offered_items`` reads them).
+    """
+    global _remembered
+    token = index_version()
+    if _remembered[0] != token:
+        _remembered = (token, {})
+    remembered = _remembered[1]
+    found: dict[tuple[str, ...], PhraseCandidates] = {}
+    missing = []
+    for phrase in dict.fromkeys(phrases):
+        known = remembered.get((phrase, synonyms))
+        if known is None:
+            missing.append(phrase)
+        else:
+            found[phrase] = known
+    if missing:
+        read = _phrase_candidates_read(missing, synonyms)
+        if len(remembered) + len(read) > PHRASES_REMEMBERED:
+            remembered.clear()
+        remembered.update(((phrase, synonyms), known) for phrase, known in read.items())
+        found.update(read)
+    return found
+
+
+def phrase_candidates_forget() -> None:
+    """Forget every remembered phrase (the benchmark times the index itself)."""
+    global _remembered
+    _remembered = (None, {})
+
+
+def _phrase_candidates_read(
+    phrases: list[tuple[str, ...]], synonyms: engine.Synonyms
+) -> dict[tuple[str, ...], PhraseCandidates]:
+    """``phrase_candidates`` from the index.
+
     One query per phrase walks the postings of its rarest position and probes the others
     through the (term, item) index, so the cost follows the rarest word of the phrase, not
     its most common one ("black"), and only the few surviving ids come back to Python.
     """
-    unique = list(dict.fromkeys(phrases))
+    unique = phrases
     literal = {word for phrase in unique for word in phrase}
     budgets = _typo_budgets(literal)
     # The covering terms but the typo neighbours are known before asking the vocabulary,
@@ -172,7 +227,7 @@ def phrase_candidates(
         for phrase, positions in needed.items():
             id_sets = {tuple(sorted({ids[t] for t in terms if t in ids})) for terms in positions}
             if not id_sets or not all(id_sets):
-                found[phrase] = PhraseCandidates(set(), set())  # a word no item holds
+                found[phrase] = PhraseCandidates(frozenset(), frozenset())  # a word none holds
                 continue
             ordered = sorted(id_sets, key=lambda term_ids: sum(counts.get(t, 0) for t in term_ids))
             literal = [ids.get(word) for word in dict.fromkeys(phrase)]
@@ -222,7 +277,8 @@ def _items_holding_all(
     cursor.execute(sql, params)
     rows = cursor.fetchall()
     return PhraseCandidates(
-        items={item_id for item_id, _ in rows}, sure={item_id for item_id, ok in rows if ok}
+        items=frozenset(item_id for item_id, _ in rows),
+        sure=frozenset(item_id for item_id, ok in rows if ok),
     )
 
 

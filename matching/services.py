@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from customers.models import Customer, DesiredProduct
 from matching import engine, realtime
-from matching.models import Card, ItemTerm, SynonymGroup, Term
+from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
 from matching.selectors import (
     Match,
     customer_position,
@@ -52,6 +53,18 @@ def stock_items_index(*, items: Sequence[Any]) -> None:
                 f"({quote('term_id')}, {quote('item_id')}) VALUES (%s, %s)",
                 postings,
             )
+        index_version_bump()
+
+
+def index_version_bump() -> None:
+    """Give the index a new ``IndexVersion`` token (in the caller's transaction): every
+    process forgets what it remembered of the index when it next reads the token."""
+    IndexVersion.objects.bulk_create(
+        [IndexVersion(pk=1, token=secrets.token_hex(16))],
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["token"],
+    )
 
 
 def _item_terms(name: str, keywords: Iterable[str]) -> frozenset[str]:
