@@ -230,15 +230,14 @@ def time_index_match(tokens: list[str], count: int) -> list[float]:
     """The matching step alone (index lookup + engine check), as the naive scan does it."""
     from customers.selectors import customer_by_token
     from matching.engine import Position
-    from matching.selectors import matches_for_desires, phrase_candidates_forget
+    from matching.selectors import matches_for_desires
 
     wants = [list(customer_by_token(token).desires.all()) for token in tokens]
     at = Position(0, 0.0, 0.0)
 
     def match(i: int) -> None:
         # The index itself, as the naive scan: nothing remembered of earlier answers.
-        phrase_candidates_forget()
-        matches_for_desires(wants[(len(wants) - 1 - i) % len(wants)], at=at)
+        matches_for_desires(wants[(len(wants) - 1 - i) % len(wants)], at=at, remembered=False)
 
     return timed(match, count)
 

@@ -18,7 +18,7 @@ from mall.models import Shop
 from mall.selectors import retention_current
 from matching import realtime
 from matching.engine import Position
-from matching.services import cards_refresh, cards_withdraw_all
+from matching.services import cards_refresh, cards_withdraw_all, desires_found_set
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a till
 CODE_LENGTH = 6
@@ -44,18 +44,19 @@ def _new_code() -> str:
 
 def _desires_create(*, customer: Customer, desires: list[DesireInput], now: datetime) -> None:
     expires_at = now + timedelta(days=retention_current().desire_days)
-    DesiredProduct.objects.bulk_create(
-        [
-            DesiredProduct(
-                customer=customer,
-                name=d.name,
-                keywords=d.keywords,
-                level=d.level,
-                expires_at=expires_at,
-            )
-            for d in desires
-        ]
-    )
+    rows = [
+        DesiredProduct(
+            customer=customer,
+            name=d.name,
+            keywords=d.keywords,
+            level=d.level,
+            expires_at=expires_at,
+        )
+        for d in desires
+    ]
+    # The index is asked now, while the shopper is at the form, not at their first kiosk.
+    desires_found_set(rows)
+    DesiredProduct.objects.bulk_create(rows)
 
 
 def customer_register(

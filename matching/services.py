@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -17,6 +19,7 @@ from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
 from matching.selectors import (
     Match,
     customer_position,
+    desire_candidates,
     matches_for_desires,
     results_payload,
     synonyms_current,
@@ -85,6 +88,7 @@ def synonyms_replace(*, lines: Iterable[str]) -> int:
     with transaction.atomic():
         SynonymGroup.objects.all().delete()
         SynonymGroup.objects.bulk_create([SynonymGroup(words=line[:500]) for line in lines])
+        index_version_bump()  # what the index answered depended on the synonyms too
     return len(lines)
 
 
@@ -101,30 +105,35 @@ def cards_refresh(
     With ``at`` None (never sighted) no card is shown and existing cards are withdrawn.
     """
     desires = list(customer.desires.filter(expires_at__gt=timezone.now()))
-    matches: dict[int, list[Match]] = (
-        matches_for_desires(desires, at=at) if at is not None and desires else {}
-    )
+    matches: dict[int, list[Match]] = {}
+    if at is not None and desires:
+        synonyms = synonyms_current()
+        answers = desire_candidates(desires, synonyms)
+        matches = matches_for_desires(
+            desires, at=at, synonyms=synonyms, candidates=[found for found, _ in answers]
+        )
+        _desires_found_store(desires, [record for _, record in answers])
     results = results_payload(desires, matches, customer.ranking)
     now = timezone.now()
     by_shop: dict[int, dict[str, Any]] = {}
     for desire in desires:
+        shown = {"id": desire.pk, "name": desire.name, "level": desire.level}
         for match in matches.get(desire.pk, []):
             entry = by_shop.setdefault(
                 match.item.shop_id, {"shop": match.item.shop, "distance": match.distance_m}
             )
-            entry.setdefault("desires", {})[desire.pk] = {
-                "id": desire.pk,
-                "name": desire.name,
-                "level": desire.level,
-            }
+            entry.setdefault("desires", {})[desire.pk] = shown
     pushes: list[tuple[str, dict[str, Any]]] = []
     seen_at = customer.last_seen_at or now
+    # Shops that serve the same wants share one list of them: it is encoded once.
+    shared: dict[tuple[int, ...], list[dict[str, Any]]] = {}
     cards = [
-        Card(
+        CardRow(
             customer=customer,
+            customer_id=customer.pk,
             shop_id=shop_id,
             distance_m=entry["distance"],
-            desires=list(entry["desires"].values()),
+            desires=shared.setdefault(tuple(entry["desires"]), list(entry["desires"].values())),
             seen_at=seen_at,
         )
         for shop_id, entry in by_shop.items()
@@ -139,9 +148,11 @@ def cards_refresh(
             for shop_id in stale
         ]
         _cards_upsert(cards)
+        has_face = bool(customer.face_image)
         for card in cards:
             shop = by_shop[card.shop_id]["shop"]
-            payload = realtime.card_payload(card, face_url=_face_url(customer, shop))
+            face_url = _face_url(customer, shop) if has_face else None
+            payload = realtime.card_payload(card, face_url=face_url)
             pushes.append((realtime.shop_group(card.shop_id), realtime.card_show_message(payload)))
         if push_results:
             pushes.append(
@@ -149,6 +160,26 @@ def cards_refresh(
             )
         realtime.push_many(pushes)
     return results
+
+
+def desires_found_set(desires: Sequence[DesiredProduct]) -> None:
+    """Ask the index about wants being recorded and keep its answer on them (``found``), so
+    that their first sighting skips it. For unsaved wants: the caller saves them."""
+    answers = desire_candidates(desires, synonyms_current())
+    for desire, (_, record) in zip(desires, answers, strict=True):
+        if record is not None:
+            desire.found = record
+
+
+def _desires_found_store(
+    desires: Sequence[DesiredProduct], records: Sequence[dict[str, Any] | None]
+) -> None:
+    """Store the ``found`` records that ``desire_candidates`` made afresh (stock was
+    indexed again since, or the want was reworded, e.g. in the admin)."""
+    for desire, record in zip(desires, records, strict=True):
+        if record is not None:
+            DesiredProduct.objects.filter(pk=desire.pk).update(found=record)
+            desire.found = record
 
 
 def _cards_stale(*, customer_id: int, keep: Iterable[int]) -> list[int]:
@@ -165,7 +196,20 @@ def _cards_stale(*, customer_id: int, keep: Iterable[int]) -> list[int]:
         return [shop_id for (shop_id,) in cursor.fetchall()]
 
 
-def _cards_upsert(cards: list[Card]) -> None:
+@dataclass(slots=True)
+class CardRow:
+    """A card about to be written: the columns of ``Card`` and its customer, no model
+    instance (a sighting may show a card to a hundred shops)."""
+
+    customer: Any
+    customer_id: int
+    shop_id: int
+    distance_m: float
+    desires: list[dict[str, Any]]
+    seen_at: datetime
+
+
+def _cards_upsert(cards: list[CardRow]) -> None:
     """Insert ``cards``, or update the customer's card at that shop, in one statement.
 
     Plain SQL: a shopper may match dozens of shops at each sighting, and
@@ -181,17 +225,15 @@ def _cards_upsert(cards: list[Card]) -> None:
     columns = [quote(field.column) for field in fields]
     row = f"({', '.join(['%s'] * len(fields))})"
     updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns[2:])
-    # The cards of a sighting share their customer and time: each distinct plain value is
-    # prepared once (a datetime's preparation cost more than its row's write).
+    # The cards of a sighting share their customer, time and often their wants: each
+    # distinct value is prepared once (a datetime's or a JSON list's preparation cost more
+    # than its row's write). Lists by identity: the cards keep them alive meanwhile.
     prepared: dict[tuple[str, Any], Any] = {}
     params = []
     for card in cards:
         for field in fields:
             value = getattr(card, field.attname)
-            if isinstance(value, list | dict):  # JSON, unhashable
-                params.append(field.get_db_prep_save(value, connection))
-                continue
-            key = (field.attname, value)
+            key = (field.attname, id(value) if isinstance(value, list | dict) else value)
             if key not in prepared:
                 prepared[key] = field.get_db_prep_save(value, connection)
             params.append(prepared[key])
