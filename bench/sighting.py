@@ -10,9 +10,9 @@ kiosk per shop, then times:
 
 - the sighting in-process (``kiosks.services.customer_sight``, token lookup included),
   each shopper once;
-- the sighting over HTTP: ``POST /api/kiosk/sightings/`` against daphne in a subprocess,
-  one keep-alive client, each shopper twice (a worker remembers what the index answered
-  for a phrase until stock is indexed again, so second sightings skip it);
+- the sighting over HTTP: ``POST /api/kiosk/sightings/`` against daphne in a fresh
+  subprocess, one keep-alive client, each shopper twice (first and second pass: a want's
+  matches were found when it was recorded, so both skip the index; see README, Matching);
 - matching alone through the index, with nothing remembered;
 - the naive way on the same data: for each want, ``LIKE '%word%'`` of every word of the
   want against the name and keywords of every stock row (AND-ed over the words).
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
     report("sighting over HTTP (daphne, one keep-alive client)", http, target_p99_ms=20)
     if len(http) > len(tokens):
         report("  first pass over the shoppers", http[: len(tokens)])
-        report("  second pass (phrases remembered)", http[len(tokens) :])
+        report("  second pass over the shoppers", http[len(tokens) :])
     report("match only, through the index (3 wants)", index_match)
     report("match only, naive LIKE scan (3 wants)", naive)
     ratio = statistics.median(naive) / statistics.median(index_match)
