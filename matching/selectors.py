@@ -276,10 +276,7 @@ def _item_words(item_ids: set[int]) -> dict[int, tuple[str, tuple[str, ...]]]:
             ids,
         )
         rows = cursor.fetchall()
-    return {
-        pk: (name, _keywords(keywords) if isinstance(keywords, str) else tuple(keywords))
-        for pk, name, keywords in rows
-    }
+    return {pk: (name, _keywords_column(keywords)) for pk, name, keywords in rows}
 
 
 def phrase_candidates_forget() -> None:
@@ -471,8 +468,7 @@ def offered_items(item_ids: Iterable[int]) -> list[OfferedItem]:
             shops[shop_id] = OfferedShop(shop_id, *shop)
         if not isinstance(price, Decimal):  # SQLite hands back a float (or an int)
             price = Decimal(str(price)).quantize(places)
-        if isinstance(keywords, str):  # JSON text (SQLite, and psycopg as Django sets it)
-            keywords = _keywords(keywords)
+        keywords = _keywords_column(keywords)
         items.append(OfferedItem(pk, shop_id, name, keywords, quantity, price, shops[shop_id]))
     return items
 
@@ -484,6 +480,12 @@ _SHOP_FIELDS = ("slug", "name", "floor", "x", "y")
 @functools.cache
 def _price_places() -> Decimal:
     return Decimal(1).scaleb(-StockItem._meta.get_field("price").decimal_places)
+
+
+def _keywords_column(value: Any) -> tuple[str, ...]:
+    """A stock row's keywords as read in plain SQL: JSON text (SQLite, and psycopg as
+    Django sets it up) or an already decoded list."""
+    return _keywords(value) if isinstance(value, str) else tuple(value)
 
 
 @functools.lru_cache(maxsize=10_000)
