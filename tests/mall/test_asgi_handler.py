@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
@@ -14,8 +13,8 @@ from django.urls import path
 
 from mall.asgi import django_application
 from mall.handlers import OneThreadASGIHandler
+from tests.servers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 threads: list[int] = []
 
 
