@@ -98,7 +98,12 @@ def run(args: argparse.Namespace, work: Path) -> int:
     kiosk_keys = create_kiosks()
     print(f"loaded: {len(slugs)} shops, {rows} stock rows, {len(tokens)} shoppers x 3 wants")
 
-    indexed = time_in_process(tokens, kiosk_keys, args.in_process)
+    # As in a serving process (mall/asgi.py), SQLite's log is checkpointed by a thread
+    # (SQLITE_CHECKPOINT_EVERY=0: by the commits, as SQLite does by itself).
+    from mall.sqlite import wal_checkpointer_start
+
+    checkpointer = wal_checkpointer_start()
+    indexed, commits = time_in_process(tokens, kiosk_keys, args.in_process)
     index_match = time_index_match(tokens, args.in_process)
     matched = offers_per_want(tokens[:100], kiosk_keys)
     # The client is this process, which holds the whole load's leftovers: its own garbage
@@ -108,11 +113,18 @@ def run(args: argparse.Namespace, work: Path) -> int:
     http = time_http(tokens, kiosk_keys, args.requests)
     gc.unfreeze()
     naive = time_naive(tokens, args.naive)
+    if checkpointer is not None:
+        checkpointer.stop()
 
     print()
     print(f"import_stock, {rows} rows: {import_seconds:.1f} s  (target <= 60 s)")
     print(f"offers per want (top {matched[1]} listed): median {matched[0]:.0f} matching items")
     report("sighting in-process (match, rank, cards, answer)", indexed)
+    slow = [c for c in commits if c > 0.002]
+    print(
+        f"  its commits: n={len(commits)} p50 {percentile(commits, 50) * 1000:.2f} ms,"
+        f" {len(slow)} over 2 ms ({sum(slow) * 1000:.0f} ms in all)"
+    )
     report("sighting over HTTP (daphne, one keep-alive client)", http, target_p99_ms=20)
     if len(http) > len(tokens):
         report("  first pass over the shoppers", http[: len(tokens)])
@@ -216,7 +228,12 @@ def create_kiosks() -> list[str]:
 # --- Timing ----------------------------------------------------------------------------
 
 
-def time_in_process(tokens: list[str], keys: list[str], count: int) -> list[float]:
+def time_in_process(
+    tokens: list[str], keys: list[str], count: int
+) -> tuple[list[float], list[float]]:
+    """The sightings' times, and the times of the commits among them."""
+    from django.db import connection
+
     from customers.selectors import customer_by_token
     from kiosks.selectors import kiosk_by_key
     from kiosks.services import customer_sight
@@ -229,7 +246,20 @@ def time_in_process(tokens: list[str], keys: list[str], count: int) -> list[floa
 
     for i in range(min(50, count)):
         sight(i)  # warm-up: caches, query plans
-    return timed(sight, count)
+    # The commit alone, timed: where SQLite checkpoints its log when no thread does.
+    commits: list[float] = []
+    commit = connection._commit
+
+    def timed_commit() -> None:
+        started = time.perf_counter()
+        commit()
+        commits.append(time.perf_counter() - started)
+
+    connection._commit = timed_commit
+    try:
+        return timed(sight, count), commits
+    finally:
+        del connection._commit
 
 
 def time_index_match(tokens: list[str], count: int) -> list[float]:

@@ -24,6 +24,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from mall.routing import websocket_urlpatterns  # noqa: E402
+from mall.sqlite import wal_checkpointer_start  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -33,6 +34,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# On SQLite, the write-ahead log is checkpointed by a thread, not by some request's commit.
+wal_checkpointer_start()
 
 # Everything loaded so far (Django, the apps, the URL and template machinery) lives as long
 # as the process: moved out of the collector's reach, a full collection no longer walks it

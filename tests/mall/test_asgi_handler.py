@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -82,3 +83,19 @@ def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
     assert before == 0
     # Django, the apps and the URL machinery: tens of thousands of objects.
     assert after > 10_000
+
+
+def test_a_worker_on_sqlite_checkpoints_its_log_from_a_thread(tmp_path):
+    database = tmp_path / "worker.sqlite3"
+    sqlite3.connect(database).close()
+    probe = "import threading, mall.asgi; print([t.name for t in threading.enumerate()])"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mall.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "sqlite-wal-checkpoint" in done.stdout
