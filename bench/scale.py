@@ -289,6 +289,7 @@ class Row:
     seconds: float
     http: list[float]
     push: list[float]
+    light_http: list[float]
     light_push: list[float]
     errors: int
     lost_pushes: int
@@ -394,6 +395,7 @@ async def measure(args: argparse.Namespace, mall: Mall, workers: list[Worker]) -
         # Push latency where the workers are not saturated: one sighting at a time (a
         # closed loop of --concurrency clients measures queueing, not the push path).
         throughput_push, push = list(push), []
+        light_from = len(http)
         await run(min(args.requests, args.light), timed=True, clients=1)
         await asyncio.sleep(1.0)
     for task in screens:
@@ -405,6 +407,7 @@ async def measure(args: argparse.Namespace, mall: Mall, workers: list[Worker]) -
         seconds=seconds,
         http=http[: args.requests],
         push=throughput_push,
+        light_http=http[light_from:],
         light_push=push,
         errors=errors,
         lost_pushes=lost + len(pending),
@@ -428,10 +431,10 @@ def report(rows: list[Row]) -> None:
     print()
     print(
         "workers | sightings/s | speed-up | HTTP p50 ms | HTTP p95 ms | push p50 / p95 ms"
-        " (loaded) | push p50 / p95 ms (one at a time) | errors | CPU s: workers / postgres"
-        " / redis / client"
+        " (loaded) | HTTP p50 / p95 ms (one at a time) | push p50 / p95 ms (one at a time)"
+        " | errors | CPU s: workers / postgres / redis / client"
     )
-    print("---|---|---|---|---|---|---|---|---")
+    print("---|---|---|---|---|---|---|---|---|---")
     for row in rows:
         cpu = " / ".join(
             f"{row.cpu[name]:.1f}" for name in ("workers", "postgres", "redis", "client")
@@ -440,6 +443,8 @@ def report(rows: list[Row]) -> None:
             f"{row.workers} | {row.rate:.0f} | {row.rate / base:.2f}x |"
             f" {percentile(row.http, 0.5) * 1000:.1f} | {percentile(row.http, 0.95) * 1000:.1f} |"
             f" {percentile(row.push, 0.5) * 1000:.0f} / {percentile(row.push, 0.95) * 1000:.0f} |"
+            f" {percentile(row.light_http, 0.5) * 1000:.1f}"
+            f" / {percentile(row.light_http, 0.95) * 1000:.1f} |"
             f" {percentile(row.light_push, 0.5) * 1000:.1f}"
             f" / {percentile(row.light_push, 0.95) * 1000:.1f} |"
             f" {row.errors} | {cpu} (in {row.seconds:.1f} s)"
