@@ -64,9 +64,7 @@ def wal_checkpointer_start(
         every = getattr(settings, "SQLITE_CHECKPOINT_EVERY", 0.0)
     name = str(database.get("NAME", ""))
     in_memory = ":memory:" in name or "mode=memory" in name
-    if database["ENGINE"] != "django.db.backends.sqlite3" or not name or in_memory:
-        return None
-    if every <= 0:
+    if database["ENGINE"] != "django.db.backends.sqlite3" or not name or in_memory or every <= 0:
         return None
     checkpointer = WalCheckpointer(name, every)
     checkpointer.start()

@@ -93,6 +93,7 @@ def test_a_worker_on_sqlite_checkpoints_its_log_from_a_thread(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "mall.settings",
         "DATABASE_URL": f"sqlite:///{database}",
+        "SQLITE_CHECKPOINT_EVERY": "0.5",
     }
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
