@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,18 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_number(name: str, default: str, kind: type = float) -> float:
+    """A number from the environment; a clear error naming the variable if it is not one."""
+    value = os.environ.get(name, default)
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative, not {value!r}.")
+    return number
 
 
 def _env_list(name: str, default: str) -> list[str]:
@@ -88,7 +101,7 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         # Kept across requests: a worker runs all its sync work in one thread
         # (mall/handlers.py), so the connection is reused, not piled up per request.
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+        conn_max_age=_env_number("CONN_MAX_AGE", "600", int),
         conn_health_checks=True,
     )
 }
@@ -107,7 +120,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A serving process checkpoints the log from a thread (mall/sqlite.py); a commit still
     # does at 10,000 pages (SQLite's default: 1,000), if that falls behind. 0: no thread,
     # and SQLite's default.
-    SQLITE_CHECKPOINT_EVERY = float(os.environ.get("SQLITE_CHECKPOINT_EVERY", "0.5"))
+    SQLITE_CHECKPOINT_EVERY = _env_number("SQLITE_CHECKPOINT_EVERY", "0.5")
     if SQLITE_CHECKPOINT_EVERY > 0:
         DATABASES["default"]["OPTIONS"]["init_command"] += " PRAGMA wal_autocheckpoint=10000;"
     # Tests use a file, not shared-cache memory, so that they see real locking; one per
@@ -181,9 +194,9 @@ LOGIN_URL = "/shop/login/"
 LOGIN_REDIRECT_URL = "/shop/"
 
 #: Seconds a shopper may be out of range of every kiosk before their data is erased.
-DEPARTURE_GRACE = int(os.environ.get("DEPARTURE_GRACE", "600"))
+DEPARTURE_GRACE = _env_number("DEPARTURE_GRACE", "600", int)
 #: Metres added to a distance for each floor changed.
-FLOOR_CHANGE_METRES = float(os.environ.get("FLOOR_CHANGE_METRES", "30"))
+FLOOR_CHANGE_METRES = _env_number("FLOOR_CHANGE_METRES", "30")
 #: DRF rate for anonymous registration; "none" turns the throttle off.
 REGISTRATION_THROTTLE = os.environ.get("REGISTRATION_THROTTLE", "20/minute")
 #: Days a want, a shopper and a stock item stay valid unless told otherwise.
@@ -235,7 +248,7 @@ if not DEBUG and _env_bool("SECURE", False):
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = _env_number("SECURE_HSTS_SECONDS", "31536000", int)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
