@@ -40,6 +40,7 @@ import itertools
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -84,7 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="redis://127.0.0.1:6379/1",
         help="a Redis database for the benchmark alone: it is emptied first",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database and the workers' logs"
+    )
     parser.add_argument(
         "--rounds", type=int, default=1, help="runs of each worker count, order alternated"
     )
@@ -133,8 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if args.keep:
+            print(f"kept the database and {media} (the workers' logs)")
+        else:
             database_drop(args.database_url)
+            shutil.rmtree(media, ignore_errors=True)
 
 
 # --- Database and data -----------------------------------------------------------------
