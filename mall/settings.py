@@ -133,7 +133,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis's layer with fewer round trips per push (mall/layers.py).
+            "BACKEND": "mall.layers.BatchedRedisChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
