@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -39,6 +40,19 @@ class _ForwardingConsumer(AsyncJsonWebsocketConsumer):
     """Joins the groups chosen by ``authorise`` and forwards what services push."""
 
     groups_joined: list[str]
+    #: The pushed message types this socket forwards as they are.
+    forwarded: frozenset[str] = frozenset()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # channels runs Django's close_old_connections before every handler, on the thread
+        # that runs the HTTP views: under load each pushed card waited there behind the
+        # requests in flight, and the cards of a worker fell seconds behind its answers
+        # (bench/scale.py). Forwarding touches no database (what does goes through
+        # database_sync_to_async, which cleans up itself), so pushes skip that turn.
+        if message["type"] in self.forwarded:
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
 
     async def authorise(self) -> Subscription:
         """The groups to join and the first message to send; raises ``Forbidden``."""
@@ -79,6 +93,8 @@ class ShopConsumer(_ForwardingConsumer):
     """A shop's screen or dashboard: ``cards.snapshot``, then ``card.show``,
     ``card.withdraw`` and ``request.new``. Only clerks of the shop (or mall staff)."""
 
+    forwarded = frozenset({"card.show", "card.withdraw", "request.new"})
+
     async def authorise(self) -> Subscription:
         slug = self.scope["url_route"]["kwargs"]["slug"]
         shop = await _shop_of_clerk(self.scope.get("user"), slug)
@@ -102,6 +118,8 @@ class ShopConsumer(_ForwardingConsumer):
 class MeConsumer(_ForwardingConsumer):
     """A paired phone: ``shops.update`` now and whenever the list changes, replies to the
     shopper's requests, and ``me.erased`` when their data is gone."""
+
+    forwarded = frozenset({"shops.update", "request.reply", "me.erased"})
 
     async def authorise(self) -> Subscription:
         customer = await _paired_customer(self.scope.get("session"))
