@@ -108,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--rounds must be at least 1")
     if not 0 <= args.paced < 1:
         parser.error("--paced must be at least 0 and below 1 (a share of the measured rate)")
+    if args.paced_count < 1:
+        parser.error("--paced-count must be at least 1 (--paced 0 turns the paced load off)")
 
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("--database-url must be a PostgreSQL URL")

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from channels.layers import InMemoryChannelLayer
 from channels_redis.core import RedisChannelLayer
+from django.core.exceptions import ImproperlyConfigured
 from redis.commands.core import AsyncScript
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,10 @@ class BatchedRedisChannelLayer(RedisChannelLayer):
 
     def __init__(self, *args, receive_batch: int = 100, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not isinstance(receive_batch, int) or receive_batch < 1:
+            raise ImproperlyConfigured(
+                f"receive_batch must be a whole number of at least 1, not {receive_batch!r}."
+            )
         self.receive_batch = receive_batch
         #: The id of the last batch whose reply reached this process, by channel key.
         self._last_batch: dict[str, str] = {}

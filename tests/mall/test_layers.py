@@ -4,8 +4,11 @@ import asyncio
 import runpy
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
 import mall
-from mall.layers import SweptInMemoryChannelLayer
+from mall.layers import BatchedRedisChannelLayer, SweptInMemoryChannelLayer
 
 
 def test_the_embedded_defaults_use_it(monkeypatch):
@@ -45,3 +48,15 @@ async def test_the_next_sweep_drops_expired_messages_and_their_channel():
     await layer.group_send("shop.1", {"type": "card.show"})
     assert gone not in layer.channels
     assert gone not in layer.groups["shop.2"]
+
+
+@pytest.mark.parametrize("batch", [0, -5, 2.5, "100"])
+def test_the_redis_layer_refuses_a_batch_size_that_is_not_a_positive_whole_number(batch):
+    # No connection is made: the layer connects on first use.
+    with pytest.raises(ImproperlyConfigured, match="receive_batch must be"):
+        BatchedRedisChannelLayer(hosts=["redis://127.0.0.1:1/0"], receive_batch=batch)
+
+
+def test_the_redis_layer_takes_a_batch_size():
+    layer = BatchedRedisChannelLayer(hosts=["redis://127.0.0.1:1/0"], receive_batch=7)
+    assert layer.receive_batch == 7
