@@ -40,19 +40,20 @@ class _ForwardingConsumer(AsyncJsonWebsocketConsumer):
     """Joins the groups chosen by ``authorise`` and forwards what services push."""
 
     groups_joined: list[str]
-    #: The pushed message types this socket forwards as they are.
-    forwarded: frozenset[str] = frozenset()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # channels runs Django's close_old_connections before every handler, on the thread
         # that runs the HTTP views: under load each pushed card waited there behind the
         # requests in flight, and the cards of a worker fell seconds behind its answers
-        # (bench/scale.py). Forwarding touches no database (what does goes through
-        # database_sync_to_async, which cleans up itself), so pushes skip that turn.
-        if message["type"] in self.forwarded:
-            await getattr(self, get_handler_name(message))(message)
+        # (bench/scale.py). A push (anything but the socket's own websocket.* events) is
+        # only forwarded and touches no database; what does goes through
+        # database_sync_to_async, which cleans up itself. So pushes skip that turn.
+        pushed = not message["type"].startswith("websocket.")
+        handler = getattr(self, get_handler_name(message), None) if pushed else None
+        if handler is None:
+            await super().dispatch(message)  # and an unknown push fails there, as in channels
         else:
-            await super().dispatch(message)
+            await handler(message)
 
     async def authorise(self) -> Subscription:
         """The groups to join and the first message to send; raises ``Forbidden``."""
@@ -93,8 +94,6 @@ class ShopConsumer(_ForwardingConsumer):
     """A shop's screen or dashboard: ``cards.snapshot``, then ``card.show``,
     ``card.withdraw`` and ``request.new``. Only clerks of the shop (or mall staff)."""
 
-    forwarded = frozenset({"card.show", "card.withdraw", "request.new"})
-
     async def authorise(self) -> Subscription:
         slug = self.scope["url_route"]["kwargs"]["slug"]
         shop = await _shop_of_clerk(self.scope.get("user"), slug)
@@ -118,8 +117,6 @@ class ShopConsumer(_ForwardingConsumer):
 class MeConsumer(_ForwardingConsumer):
     """A paired phone: ``shops.update`` now and whenever the list changes, replies to the
     shopper's requests, and ``me.erased`` when their data is gone."""
-
-    forwarded = frozenset({"shops.update", "request.reply", "me.erased"})
 
     async def authorise(self) -> Subscription:
         customer = await _paired_customer(self.scope.get("session"))
