@@ -7,6 +7,7 @@ from django.contrib import admin
 
 from mall.admin import ReadOnlyAdmin
 from matching.models import Card, SynonymGroup, Term
+from matching.services import synonym_group_save, synonym_groups_delete
 
 
 @admin.register(SynonymGroup)
@@ -16,6 +17,16 @@ class SynonymGroupAdmin(admin.ModelAdmin):
 
     list_display = ("words", "created_at")
     search_fields = ("words",)
+
+    # Through the services: a change must reach the wants recorded before it.
+    def save_model(self, request, obj, form, change) -> None:
+        synonym_group_save(group=obj)
+
+    def delete_model(self, request, obj) -> None:
+        synonym_groups_delete(groups=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        synonym_groups_delete(groups=queryset)
 
 
 @admin.register(Term)

@@ -82,6 +82,27 @@ def _text_terms(text: str) -> frozenset[str]:
     return engine.item_terms(text).all
 
 
+def synonym_group_save(*, group: SynonymGroup) -> SynonymGroup:
+    """Save one synonym group, new or edited (the admin's form).
+
+    What the index answered for a want depended on the synonyms, and a want keeps that
+    answer while the index's token holds (``DesiredProduct.found``): every write to the
+    table gives the index a new token, or wants recorded before would not see the change.
+    """
+    with transaction.atomic():
+        group.save()
+        index_version_bump()
+    return group
+
+
+def synonym_groups_delete(*, groups: Iterable[SynonymGroup]) -> int:
+    """Delete synonym groups (the admin's delete page and action). Returns how many."""
+    with transaction.atomic():
+        deleted, _ = SynonymGroup.objects.filter(pk__in=[group.pk for group in groups]).delete()
+        index_version_bump()
+    return deleted
+
+
 def synonyms_replace(*, lines: Iterable[str]) -> int:
     """Replace the synonym table with ``lines`` (Solr format). Returns the group count."""
     lines = list(lines)

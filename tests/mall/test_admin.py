@@ -293,3 +293,74 @@ def test_item_keywords_that_are_not_a_list_of_words_are_refused(admin_client, ma
     assert b"Enter a list of words" in response.content
     item.refresh_from_db()
     assert item.keywords == []
+
+
+@pytest.fixture
+def white_trainers(mall):
+    """Stock and a want that match only through a synonym (``sneakers, trainers``)."""
+    trainers = make_item(mall["shop"], "White Trainers")
+    shopper = make_customer("white sneakers")
+    return trainers, shopper.customer
+
+
+def offered_names(mall, customer) -> list[str]:
+    customer.refresh_from_db()
+    answer = customer_sight(kiosk=mall["kiosk"], customer=customer)
+    return [offer["item"]["name"] for offer in answer["results"][0]["offers"]]
+
+
+def test_a_synonym_group_added_in_admin_reaches_wants_recorded_before(admin_client, mall):
+    make_item(mall["shop"], "Rain Cagoule")
+    customer = make_customer("rain jacket").customer
+    assert offered_names(mall, customer) == []
+
+    admin_client.post(reverse("admin:matching_synonymgroup_add"), {"words": "jacket, cagoule"})
+
+    assert offered_names(mall, customer) == ["Rain Cagoule"]
+
+
+def test_a_synonym_group_edited_in_admin_reaches_wants_recorded_before(
+    admin_client, mall, white_trainers
+):
+    _, customer = white_trainers
+    assert offered_names(mall, customer) == ["White Trainers"]
+    group = SynonymGroup.objects.get()
+
+    admin_client.post(
+        reverse("admin:matching_synonymgroup_change", args=[group.pk]), {"words": "sneakers, pumps"}
+    )
+
+    assert offered_names(mall, customer) == []
+
+
+def test_a_synonym_group_deleted_in_admin_reaches_wants_recorded_before(
+    admin_client, mall, white_trainers
+):
+    _, customer = white_trainers
+    assert offered_names(mall, customer) == ["White Trainers"]
+    group = SynonymGroup.objects.get()
+
+    admin_client.post(
+        reverse("admin:matching_synonymgroup_delete", args=[group.pk]), {"post": "yes"}
+    )
+
+    assert offered_names(mall, customer) == []
+
+
+def test_synonym_groups_deleted_by_the_admin_action_reach_wants_recorded_before(
+    admin_client, mall, white_trainers
+):
+    _, customer = white_trainers
+    assert offered_names(mall, customer) == ["White Trainers"]
+
+    admin_client.post(
+        reverse("admin:matching_synonymgroup_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": list(SynonymGroup.objects.values_list("pk", flat=True)),
+            "post": "yes",
+        },
+    )
+
+    assert not SynonymGroup.objects.exists()
+    assert offered_names(mall, customer) == []
