@@ -3,11 +3,28 @@ vocabulary and of the cards live on shop screens."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
 from mall.admin import ReadOnlyAdmin
+from matching.imports import synonym_line_problem
 from matching.models import Card, SynonymGroup, Term
 from matching.services import synonym_group_save, synonym_groups_delete
+
+
+class SynonymGroupForm(forms.ModelForm):
+    """A group's line is checked as ``import_synonyms`` checks a file's lines."""
+
+    class Meta:
+        model = SynonymGroup
+        fields = ["words"]
+
+    def clean_words(self) -> str:
+        words = self.cleaned_data["words"].strip()
+        problem = synonym_line_problem(words)
+        if problem:
+            raise forms.ValidationError(f"{problem[0].upper()}{problem[1:]}.")
+        return words
 
 
 @admin.register(SynonymGroup)
@@ -15,6 +32,7 @@ class SynonymGroupAdmin(admin.ModelAdmin):
     """One Solr line per group (``sneakers, trainers``); ``manage.py import_synonyms``
     replaces the whole table from a file."""
 
+    form = SynonymGroupForm
     list_display = ("words", "created_at")
     search_fields = ("words",)
 

@@ -32,7 +32,7 @@ def synonyms_file_parse(data: bytes) -> SynonymsFile:
             result.errors.append(LineError(number, "not valid UTF-8"))
             continue
         for line in engine.parse_solr(text):
-            problem = _problem(line)
+            problem = synonym_line_problem(line)
             if problem:
                 result.errors.append(LineError(number, problem))
             else:
@@ -40,7 +40,8 @@ def synonyms_file_parse(data: bytes) -> SynonymsFile:
     return result
 
 
-def _problem(line: str) -> str | None:
+def synonym_line_problem(line: str) -> str | None:
+    """What is wrong with one group's line, or None (the file's check and the admin's)."""
     if len(line) > LINE_MAX:
         return f"line too long ({len(line)} characters, at most {LINE_MAX})"
     if "=>" in line:

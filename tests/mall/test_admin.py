@@ -13,7 +13,7 @@ from customers.models import Customer, Share, ShopRequest
 from kiosks.models import Kiosk, Presence
 from kiosks.services import customer_sight
 from mall.models import Membership, Retention
-from matching.models import Card, SynonymGroup, Term
+from matching.models import Card, IndexVersion, SynonymGroup, Term
 from matching.services import synonyms_replace
 from stock.models import Sale, StockItem
 from stock.services import sale_record
@@ -364,3 +364,24 @@ def test_synonym_groups_deleted_by_the_admin_action_reach_wants_recorded_before(
 
     assert not SynonymGroup.objects.exists()
     assert offered_names(mall, customer) == []
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        ("sneakers", "A group needs at least two comma-separated entries."),
+        ("sneakers, ???", "A group needs at least two comma-separated entries."),
+        ("sneakers =>", "A mapping needs words on both sides of =&gt;."),
+    ],
+)
+def test_a_synonym_group_that_import_synonyms_would_refuse_is_refused_in_admin(
+    admin_client, mall, words, message
+):
+    token = IndexVersion.objects.get().token
+
+    response = admin_client.post(reverse("admin:matching_synonymgroup_add"), {"words": words})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert list(SynonymGroup.objects.values_list("words", flat=True)) == ["sneakers, trainers"]
+    assert IndexVersion.objects.get().token == token
