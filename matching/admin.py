@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from mall.admin import ReadOnlyAdmin
 from matching.imports import synonym_line_problem
@@ -37,13 +40,15 @@ class SynonymGroupAdmin(admin.ModelAdmin):
     search_fields = ("words",)
 
     # Through the services: a change must reach the wants recorded before it.
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: SynonymGroup, form: ModelForm, change: bool
+    ) -> None:
         synonym_group_save(group=obj)
 
-    def delete_model(self, request, obj) -> None:
+    def delete_model(self, request: HttpRequest, obj: SynonymGroup) -> None:
         synonym_groups_delete(groups=[obj])
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SynonymGroup]) -> None:
         synonym_groups_delete(groups=queryset)
 
 
