@@ -46,6 +46,9 @@ class SweptInMemoryChannelLayer(InMemoryChannelLayer):
         self._next_sweep = now + self.sweep_interval
         super()._clean_expired()
 
+    async def group_send(self, group: str, message: dict) -> None:
+        await self.group_send_many([(group, message)])
+
     async def group_send_many(self, pushes: Iterable[tuple[str, dict]]) -> None:
         """Send each (group, message) pair, in the given order, in one pass.
 

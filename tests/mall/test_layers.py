@@ -60,3 +60,17 @@ def test_the_redis_layer_refuses_a_batch_size_that_is_not_a_positive_whole_numbe
 def test_the_redis_layer_takes_a_batch_size():
     layer = BatchedRedisChannelLayer(hosts=["redis://127.0.0.1:1/0"], receive_batch=7)
     assert layer.receive_batch == 7
+
+
+async def test_a_group_send_reaches_every_member_and_skips_a_full_one(caplog):
+    layer = SweptInMemoryChannelLayer(capacity=1)
+    full, other = await layer.new_channel(), await layer.new_channel()
+    for channel in (full, other):
+        await layer.group_add("shop.1", channel)
+    await layer.send(full, {"type": "card.show", "n": 0})
+
+    await layer.group_send("shop.1", {"type": "card.show", "n": 1})
+
+    assert (await layer.receive(full))["n"] == 0
+    assert (await layer.receive(other))["n"] == 1
+    assert "1 of 2 messages dropped" in caplog.text
