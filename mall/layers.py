@@ -1,14 +1,15 @@
 """The channel layers: channels' in-memory one for the embedded defaults, channels-redis's
-for several workers, each with one cost taken out.
+for several workers, each with its costs taken out.
 
 channels' ``InMemoryChannelLayer`` sweeps every channel and every group for expired
 messages and memberships on each ``group_send`` and each ``receive``: with 500 shop
 screens that is two walks over 500 groups per card sent and per card read, and it was
 40% of the event loop's time in ``bench/push.py``. Messages expire after a minute and
 memberships after a day, so sweeping at most once a second changes nothing a screen can
-see (``SweptInMemoryChannelLayer``). Its ``group_send`` also starts a task per member and
-waits on them: a sighting's hundred cards went through a hundred of those, so
-``group_send_many`` puts them on the members' queues in one pass.
+see (``SweptInMemoryChannelLayer``). channels' ``group_send`` also starts a task per
+member and waits on them, and a sighting's hundred cards went through a hundred of
+those: here ``group_send_many`` puts them all on the members' queues in one pass, and
+``group_send`` is the same for one message.
 
 channels-redis spends round trips one command at a time: ``BatchedRedisChannelLayer``
 sends a sighting's cards and reads a worker's messages a batch per round trip.
