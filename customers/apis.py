@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import FileResponse
@@ -29,6 +28,7 @@ from customers.services import (
 )
 from mall.authentication import KioskKeyAuthentication
 from mall.errors import NotFound
+from mall.parsers import json_loads
 from mall.permissions import IsShopper, request_customer, request_kiosk, shop_for_request, validated
 from mall.selectors import shop_by_slug
 
@@ -58,7 +58,7 @@ class DesiresField(serializers.ListField):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str):
             try:
-                data = json.loads(data)
+                data = json_loads(data)
             except ValueError as exc:
                 raise serializers.ValidationError("Not valid JSON.") from exc
         return super().to_internal_value(data)

@@ -28,6 +28,7 @@ from customers.pairing import (
 from customers.services import customer_register
 from mall.api_errors import error_body
 from mall.errors import DomainError
+from mall.parsers import json_loads
 from mall.selectors import retention_current, shops_all
 
 #: Session key of the kiosk's last registration, shown once by ``kiosk_done``.
@@ -109,7 +110,7 @@ def me_pair(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "customers/me_pair.html")
     try:
-        ticket = str(json.loads(request.body or b"{}").get("ticket", ""))
+        ticket = str(json_loads(request.body or b"{}").get("ticket", ""))
     except (ValueError, AttributeError):
         ticket = ""
     try:

@@ -80,8 +80,10 @@ class _ForwardingConsumer(AsyncJsonWebsocketConsumer):
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        # Screens and phones only listen; writes go through the HTTP API.
+    async def receive(self, text_data: Any = None, bytes_data: Any = None, **kwargs: Any) -> None:
+        # Screens and phones only listen; writes go through the HTTP API. Whatever a client
+        # sends is answered unread: a frame that is not JSON, or is nested too deep to
+        # decode, gets the same answer as any other.
         await self.send_json(
             error_message(DomainError("This socket only sends.", code="read_only"))
         )

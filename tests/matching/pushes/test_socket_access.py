@@ -109,7 +109,21 @@ async def test_message_from_a_client_gets_a_read_only_error():
 
     await communicator.send_json_to({"type": "card.show"})
 
-    assert await drain(communicator) == [
-        {"type": "error", "error": {"code": "read_only", "message": "This socket only sends."}}
-    ]
+    assert await drain(communicator) == [READ_ONLY]
+    await communicator.disconnect()
+
+
+READ_ONLY = {"type": "error", "error": {"code": "read_only", "message": "This socket only sends."}}
+
+
+@pytest.mark.parametrize("frame", ["not json", "[" * 100_000, '{"a": "\\ud800"}'])
+async def test_a_frame_that_is_not_json_gets_the_same_error_and_the_socket_stays_open(frame):
+    membership = await run(MembershipFactory)
+    cookie = await run(clerk_cookie, user=membership.user)
+    communicator, _ = await connect(f"/ws/shops/{membership.shop.slug}/", cookie)
+
+    await communicator.send_to(text_data=frame)
+    assert await drain(communicator) == [READ_ONLY]
+    await communicator.send_json_to({"type": "ping"})
+    assert await drain(communicator) == [READ_ONLY]
     await communicator.disconnect()
