@@ -23,9 +23,11 @@ class Term(models.Model):
     """A word of the stock vocabulary, in its matching form (see ``matching.engine``).
 
     Typo lookups search this table (by first letter and length), never the stock itself.
+    Text of any length: a name of 200 characters may be one word, the index also holds
+    adjacent words joined, and normalising can lengthen a word ("ß" becomes "ss").
     """
 
-    word = models.CharField(max_length=64, unique=True)
+    word = models.TextField(unique=True)
     first = models.CharField(max_length=1)
     length = models.PositiveSmallIntegerField()
 

@@ -2,9 +2,10 @@
 
 import pytest
 
+from kiosks.services import customer_sight
 from matching.models import ItemTerm
 from stock.models import StockItem
-from tests.factories import MembershipFactory, ShopFactory, make_item, make_kiosk
+from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,34 @@ def test_bad_item_is_a_400_and_nothing_is_stored(clerk, shop, bad):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid"
     assert not StockItem.objects.exists()
+
+
+LONG_WORDS = [
+    "x" * 90,  # over the 64 characters the index once held (a want's name holds 100)
+    "a" * 33 + " " + "b" * 33,  # the index also holds adjacent words joined (66 characters)
+    "ß" * 60,  # normalised, it grows: "ss" for each
+]
+
+
+@pytest.mark.parametrize("name", LONG_WORDS)
+def test_an_item_with_a_very_long_word_is_indexed_and_found(clerk, shop, name):
+    response = clerk.post("/api/shops/sole/stock/", ITEM | {"name": name}, format="json")
+
+    assert response.status_code == 201
+    kiosk = make_kiosk(shop)
+    shopper = make_customer(name)
+    answer = customer_sight(kiosk=kiosk.kiosk, customer=shopper.customer)
+    assert [offer["item"]["id"] for offer in answer["results"][0]["offers"]] == [
+        response.json()["id"]
+    ]
+
+
+def test_a_keyword_with_a_very_long_word_is_indexed(clerk, shop):
+    item = make_item(shop, "Running Shoes")
+
+    response = clerk.patch(
+        f"/api/shops/sole/stock/{item.pk}/", {"keywords": ["y" * 90]}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert ItemTerm.objects.filter(item=item, term__word="y" * 90).exists()
