@@ -77,6 +77,8 @@ class RegistrationForm(forms.Form):
 
 
 def _desire(row: dict[str, str]) -> tuple[DesireInput | None, str]:
+    if "\x00" in row["name"] or "\x00" in row["keywords"]:
+        return None, "Remove the control characters from the name and other words."
     if len(row["name"]) > NAME_MAX:
         return None, f"The name is longer than {NAME_MAX} characters."
     words = [word.strip() for word in row["keywords"].split(",") if word.strip()]

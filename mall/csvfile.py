@@ -45,8 +45,9 @@ def csv_records(data: bytes) -> Iterator[Record]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     text = data.decode("utf-8", errors="surrogateescape")
-    # Checking the whole text once keeps the per-record check off the common path.
+    # Checking the whole text once keeps the per-record checks off the common path.
     check_utf8 = not _is_clean(text)
+    check_nul = "\x00" in text  # no text column of PostgreSQL can hold one
     previous_limit = csv.field_size_limit(FIELD_LIMIT)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -65,6 +66,9 @@ def csv_records(data: bytes) -> Iterator[Record]:
                 continue
             if check_utf8 and not _is_clean("\x00".join(fields)):
                 yield Record(line=line, fields=fields, error="not valid UTF-8")
+                continue
+            if check_nul and any("\x00" in field for field in fields):
+                yield Record(line=line, fields=fields, error="holds a NUL character")
                 continue
             yield Record(line=line, fields=fields)
     finally:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import MembershipFactory, ShopFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -65,3 +67,30 @@ def test_schema_generates_without_errors_or_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", "/dev/null")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/shops/sole/customers/%00/",
+        "/api/shops/sole/stock/?q=a%00b",
+        "/api/shops/sole/stock/?%00=1",
+    ],
+)
+def test_a_nul_character_in_an_api_address_is_a_400_in_the_error_shape(api, path):
+    shop = ShopFactory(slug="sole")
+    api.force_login(MembershipFactory(shop=shop).user)
+
+    response = api.get(path)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {"code": "invalid", "message": "The address holds a NUL character."}
+    }
+
+
+def test_a_nul_character_in_a_page_address_is_a_plain_400(client):
+    response = client.get("/shop/so%00le/")
+
+    assert response.status_code == 400
+    assert response.content == b"The address holds a NUL character."

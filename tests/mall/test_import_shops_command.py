@@ -75,3 +75,10 @@ def test_line_that_is_not_utf8_is_named(tmp_path):
 
     assert "line 2: not valid UTF-8" in err
     assert not Shop.objects.exists()
+
+
+def test_line_with_a_nul_character_is_named(tmp_path):
+    err = run_failing(write(tmp_path, GOOD + "kites,Ki\x00tes,0,1,1\n"))
+
+    assert "line 2: holds a NUL character" in err
+    assert not Shop.objects.exists()

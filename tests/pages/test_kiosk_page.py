@@ -91,3 +91,18 @@ def test_file_that_is_not_an_image_is_refused_on_the_photo_field(client):
     assert response.status_code == 400
     assert "could not be read as an image" in response.content.decode()
     assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"want_name": ["running\x00shoes", "", ""]},
+        {"want_keywords": ["trainers, \x00", "", ""]},
+    ],
+)
+def test_a_want_with_a_nul_character_is_refused_on_its_row(client, row):
+    response = client.post("/kiosk/", form_data(**row))
+
+    assert response.status_code == 400
+    assert "Remove the control characters" in response.content.decode()
+    assert not Customer.objects.exists()

@@ -132,6 +132,20 @@ def test_line_that_is_not_utf8_is_named_and_nothing_is_imported(tmp_path):
     assert not StockItem.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["sole-mates,Ka\x00te,,1,5.00", "sole-mates,Kite,\x00,1,5.00", "sole-mates,Kite,,1,5.00,\x00"],
+)
+def test_a_line_with_a_nul_character_is_named_and_nothing_is_imported(tmp_path, line):
+    path = write(tmp_path, GOOD + line + "\n" + GOOD)
+
+    err = run_failing(path)
+
+    assert "line 2: holds a NUL character" in err
+    assert "line 1" not in err and "line 3" not in err
+    assert not StockItem.objects.exists()
+
+
 def test_every_bad_line_is_named_not_only_the_first(tmp_path):
     path = write(
         tmp_path,
