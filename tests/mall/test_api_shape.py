@@ -94,3 +94,16 @@ def test_a_nul_character_in_a_page_address_is_a_plain_400(client):
 
     assert response.status_code == 400
     assert response.content == b"The address holds a NUL character."
+
+
+def test_a_nul_character_in_a_header_is_a_400_in_the_error_shape(api):
+    response = api.generic(
+        "POST",
+        "/api/kiosk/sightings/",
+        '{"token": "x"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Api-Key \x00.\x00",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "A header holds a NUL character."
