@@ -11,9 +11,13 @@ Websockets are not concerned: ``mall.asgi`` routes them to the consumers.
 
 from __future__ import annotations
 
+import logging
+
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIHandler
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase
+
+logger = logging.getLogger(__name__)
 
 
 class OneThreadASGIHandler(ASGIHandler):
@@ -21,6 +25,17 @@ class OneThreadASGIHandler(ASGIHandler):
         if scope["type"] != "http":
             raise ValueError(f"Django serves HTTP only, not {scope['type']!r}.")
         await self.handle(scope, receive, send)
+
+    def create_request(self, scope, body_file):
+        # Django answers 400 for headers that are not UTF-8, but a content type with a NUL
+        # character raises ValueError while the request is built, before any middleware:
+        # a 400 too, not a 500. (daphne refuses such a header itself; other servers may
+        # not.)
+        try:
+            return super().create_request(scope, body_file)
+        except ValueError:
+            logger.warning("Bad Request (unreadable headers)", exc_info=True)
+            return None, HttpResponseBadRequest()
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)

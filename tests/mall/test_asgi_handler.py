@@ -29,8 +29,9 @@ def where_am_i(request):
 urlpatterns = [path("where/", where_am_i)]
 
 
-async def _get(application, url: str) -> tuple[int, bytes]:
-    scope = {"type": "http", "method": "GET", "path": url, "headers": [(b"host", b"127.0.0.1")]}
+async def _get(application, url: str, headers=(), method: str = "GET") -> tuple[int, bytes]:
+    scope = {"type": "http", "method": method, "path": url}
+    scope["headers"] = [(b"host", b"127.0.0.1"), *headers]
     scope |= {"query_string": b"", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 9)}
     communicator = ApplicationCommunicator(application, scope)
     await communicator.send_input({"type": "http.request", "body": b""})
@@ -66,6 +67,15 @@ def test_an_unknown_api_url_answers_the_json_error_shape():
     status, body = asyncio.run(_get(django_application, "/api/no-such-thing/"))
     assert status == 404
     assert set(json.loads(body)["error"]) >= {"code", "message"}
+
+
+def test_a_content_type_with_a_nul_character_is_a_400_not_a_500():
+    # daphne refuses it before Django; a server that passes it on gets a 400 from here.
+    headers = [(b"content-type", b"application/json; charset=\x00")]
+
+    status, _ = asyncio.run(_get(django_application, "/api/kiosk/sightings/", headers, "POST"))
+
+    assert status == 400
 
 
 def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
