@@ -80,6 +80,12 @@ def _string(body: dict[str, Any], name: str, max_chars: int, *, min_chars: int =
         raise _bad(name, "must not be empty")
     if len(value) > max_chars:
         raise _bad(name, f"at most {max_chars} characters")
+    try:
+        # JSON may spell an unpaired surrogate ("\\ud800"): no character, and the kiosk
+        # could not send it on to the server.
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise _bad(name, "not valid Unicode text") from error
     return value
 
 
