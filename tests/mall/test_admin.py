@@ -295,14 +295,6 @@ def test_item_keywords_that_are_not_a_list_of_words_are_refused(admin_client, ma
     assert item.keywords == []
 
 
-@pytest.fixture
-def white_trainers(mall):
-    """Stock and a want that match only through a synonym (``sneakers, trainers``)."""
-    trainers = make_item(mall["shop"], "White Trainers")
-    shopper = make_customer("white sneakers")
-    return trainers, shopper.customer
-
-
 def offered_names(mall, customer) -> list[str]:
     customer.refresh_from_db()
     answer = customer_sight(kiosk=mall["kiosk"], customer=customer)
@@ -319,50 +311,35 @@ def test_a_synonym_group_added_in_admin_reaches_wants_recorded_before(admin_clie
     assert offered_names(mall, customer) == ["Rain Cagoule"]
 
 
-def test_a_synonym_group_edited_in_admin_reaches_wants_recorded_before(
-    admin_client, mall, white_trainers
-):
-    _, customer = white_trainers
-    assert offered_names(mall, customer) == ["White Trainers"]
-    group = SynonymGroup.objects.get()
-
-    admin_client.post(
-        reverse("admin:matching_synonymgroup_change", args=[group.pk]), {"words": "sneakers, pumps"}
-    )
-
-    assert offered_names(mall, customer) == []
-
-
-def test_a_synonym_group_deleted_in_admin_reaches_wants_recorded_before(
-    admin_client, mall, white_trainers
-):
-    _, customer = white_trainers
-    assert offered_names(mall, customer) == ["White Trainers"]
-    group = SynonymGroup.objects.get()
-
-    admin_client.post(
-        reverse("admin:matching_synonymgroup_delete", args=[group.pk]), {"post": "yes"}
-    )
-
-    assert offered_names(mall, customer) == []
-
-
-def test_synonym_groups_deleted_by_the_admin_action_reach_wants_recorded_before(
-    admin_client, mall, white_trainers
-):
-    _, customer = white_trainers
-    assert offered_names(mall, customer) == ["White Trainers"]
-
-    admin_client.post(
+#: How the admin takes the ``sneakers, trainers`` group away: (URL, form) for its pk.
+SYNONYM_REMOVALS = {
+    "edited": lambda pk: (
+        reverse("admin:matching_synonymgroup_change", args=[pk]),
+        {"words": "sneakers, pumps"},
+    ),
+    "deleted": lambda pk: (
+        reverse("admin:matching_synonymgroup_delete", args=[pk]),
+        {"post": "yes"},
+    ),
+    "deleted-by-the-action": lambda pk: (
         reverse("admin:matching_synonymgroup_changelist"),
-        {
-            "action": "delete_selected",
-            "_selected_action": list(SynonymGroup.objects.values_list("pk", flat=True)),
-            "post": "yes",
-        },
-    )
+        {"action": "delete_selected", "_selected_action": [pk], "post": "yes"},
+    ),
+}
 
-    assert not SynonymGroup.objects.exists()
+
+@pytest.mark.parametrize("how", SYNONYM_REMOVALS)
+def test_a_synonym_group_edited_or_deleted_in_admin_reaches_wants_recorded_before(
+    admin_client, mall, how
+):
+    make_item(mall["shop"], "White Trainers")  # matches "sneakers" only through the group
+    customer = make_customer("white sneakers").customer
+    assert offered_names(mall, customer) == ["White Trainers"]
+    group = SynonymGroup.objects.get()
+
+    admin_client.post(*SYNONYM_REMOVALS[how](group.pk))
+
+    assert not SynonymGroup.objects.filter(words="sneakers, trainers").exists()
     assert offered_names(mall, customer) == []
 
 
