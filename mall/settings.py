@@ -201,8 +201,11 @@ DEPARTURE_GRACE = _env_number("DEPARTURE_GRACE", "600", int)
 FLOOR_CHANGE_METRES = _env_number("FLOOR_CHANGE_METRES", "30")
 #: DRF rate for anonymous registration; "none" turns the throttle off.
 REGISTRATION_THROTTLE = os.environ.get("REGISTRATION_THROTTLE", "20/minute")
-#: Days a want, a shopper and a stock item stay valid unless told otherwise.
-DEFAULT_VALID_DAYS = 7
+#: Shops per want that get the shopper's card: the first of that want's list (DESIGN.md,
+#: flow 3), plus the shop of the kiosk that saw them if it has a match.
+CARD_SHOPS = _env_number("CARD_SHOPS", "3", int)
+#: DRF rate for the anonymous search (``GET /api/search/``); "none" turns the throttle off.
+SEARCH_THROTTLE = os.environ.get("SEARCH_THROTTLE", "120/minute")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -225,7 +228,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "mall.api_errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "mall.schema.MallAutoSchema",
     "DEFAULT_THROTTLE_RATES": {
-        "registration": None if REGISTRATION_THROTTLE.lower() == "none" else REGISTRATION_THROTTLE
+        "registration": None if REGISTRATION_THROTTLE.lower() == "none" else REGISTRATION_THROTTLE,
+        "search": None if SEARCH_THROTTLE.lower() == "none" else SEARCH_THROTTLE,
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

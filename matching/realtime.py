@@ -40,10 +40,13 @@ def card_payload(card: Any, *, face_url: str | None) -> dict[str, Any]:
     """The customer card a shop sees (DESIGN.md, "Live pushes")."""
     customer = card.customer
     kiosk = customer.last_kiosk
+    desires = card.desires
     return {
         "customer": customer.code,
         "face_url": face_url,
-        "desires": card.desires,
+        "desires": [{key: value for key, value in d.items() if key != "items"} for d in desires],
+        # This shop's matching items for each want, best first (DESIGN.md, "Live pushes").
+        "items": [{"desire": d["id"], **item} for d in desires for item in d.get("items", ())],
         "payment_method": customer.payment_method,
         "seen_at_kiosk": kiosk.name if kiosk else None,
         "distance_m": round(card.distance_m, 1),

@@ -428,6 +428,7 @@ class OfferedItem:
     keywords: Sequence[str]
     quantity: int
     price: Decimal
+    barcode: str = ""
     shop: OfferedShop | None = None
 
 
@@ -463,17 +464,19 @@ def offered_items(item_ids: Iterable[int]) -> list[OfferedItem]:
     places = _price_places()
     shops: dict[int, OfferedShop] = {}
     items = []
-    for pk, shop_id, name, keywords, quantity, price, *shop in rows:
+    for pk, shop_id, name, keywords, quantity, price, barcode, *shop in rows:
         if shop_id not in shops:
             shops[shop_id] = OfferedShop(shop_id, *shop)
         if not isinstance(price, Decimal):  # SQLite hands back a float (or an int)
             price = Decimal(str(price)).quantize(places)
         keywords = _keywords_column(keywords)
-        items.append(OfferedItem(pk, shop_id, name, keywords, quantity, price, shops[shop_id]))
+        items.append(
+            OfferedItem(pk, shop_id, name, keywords, quantity, price, barcode, shops[shop_id])
+        )
     return items
 
 
-_ITEM_FIELDS = ("id", "shop", "name", "keywords", "quantity", "price")
+_ITEM_FIELDS = ("id", "shop", "name", "keywords", "quantity", "price", "barcode")
 _SHOP_FIELDS = ("slug", "name", "floor", "x", "y")
 
 
@@ -501,6 +504,8 @@ class Match:
     desire_id: int
     item: OfferedItem
     distance_m: float
+    #: Only similar to the want (DESIGN.md rule 7): ranked after every exact match.
+    similar: bool = False
 
 
 def matches_for_desires(
@@ -548,42 +553,100 @@ def matches_for_desires(
 
 
 def ranked(matches: list[Match], preference: str) -> list[Match]:
-    """``matches`` in the shopper's order (``engine.rank``)."""
+    """``matches`` in the shopper's order (``engine.rank``), exact matches first."""
     by_item = {m.item.pk: m for m in matches}
     offers = [
         engine.Offer(m.item.pk, m.item.shop_id, Decimal(m.item.price), m.distance_m)
         for m in matches
     ]
-    return [by_item[o.item_id] for o in engine.rank(offers, preference)]
+    order = [by_item[o.item_id] for o in engine.rank(offers, preference)]
+    # A stable sort: the shopper's order is kept within the exact and the similar ones.
+    return sorted(order, key=lambda m: m.similar)
 
 
-def results_payload(desires: Iterable, matches: dict[int, list[Match]], preference: str) -> list:
-    """The ``results`` list of the sighting answer and of ``shops.update`` (DESIGN.md)."""
-    results = []
-    for desire in desires:
-        offers = []
-        for match in ranked(matches.get(desire.pk, []), preference)[:OFFERS_PER_DESIRE]:
-            shop, item = match.item.shop, match.item
-            offers.append(
-                {
-                    "shop": {
-                        "slug": shop.slug,
-                        "name": shop.name,
-                        "floor": shop.floor,
-                        "x": shop.x,
-                        "y": shop.y,
-                    },
-                    "item": {
-                        "id": item.pk,
-                        "name": item.name,
-                        "price": f"{item.price:.2f}",
-                        "quantity": item.quantity,
-                    },
-                    "distance_m": round(match.distance_m, 1),
-                }
-            )
-        results.append({"desire": {"id": desire.pk, "name": desire.name}, "offers": offers})
-    return results
+@dataclass(frozen=True)
+class ShopOffer:
+    """One shop's answer to one want: its best item under the shopper's ranking, and
+    every matching item it has, best first."""
+
+    shop: OfferedShop
+    matches: list[Match]
+
+    @property
+    def best(self) -> Match:
+        return self.matches[0]
+
+
+def shop_offers(matches: list[Match], preference: str) -> list[ShopOffer]:
+    """``matches`` of one want as one offer per shop, in the shopper's order of each shop's
+    best item (so shops with an exact match come before shops with only similar ones)."""
+    by_shop: dict[int, list[Match]] = {}
+    for match in ranked(matches, preference):
+        by_shop.setdefault(match.item.shop_id, []).append(match)
+    return [ShopOffer(shop=ms[0].item.shop, matches=ms) for ms in by_shop.values()]  # type: ignore[arg-type]
+
+
+def shop_payload(shop: OfferedShop) -> dict[str, Any]:
+    return {"slug": shop.slug, "name": shop.name, "floor": shop.floor, "x": shop.x, "y": shop.y}
+
+
+def offer_payload(offer: ShopOffer) -> dict[str, Any]:
+    """One line of the shopper's list (DESIGN.md, "The sighting answer")."""
+    match = offer.best
+    item = match.item
+    return {
+        "shop": shop_payload(offer.shop),
+        "item": {
+            "id": item.pk,
+            "name": item.name,
+            "price": f"{item.price:.2f}",
+            "quantity": item.quantity,
+        },
+        "distance_m": round(match.distance_m, 1),
+        "similar": match.similar,
+        "more_here": len(offer.matches) - 1,
+    }
+
+
+def results_payload(
+    desires: Iterable, matches: dict[int, list[Match]], preference: str
+) -> list[dict[str, Any]]:
+    """The ``results`` list of the sighting answer and of ``shops.update`` (DESIGN.md):
+    per want, one offer per shop, at most ``OFFERS_PER_DESIRE`` shops."""
+    return desire_results(desires, desire_shop_offers(desires, matches, preference))
+
+
+def desire_shop_offers(
+    desires: Iterable, matches: dict[int, list[Match]], preference: str
+) -> dict[int, list[ShopOffer]]:
+    """Each want's ``shop_offers``."""
+    return {d.pk: shop_offers(matches.get(d.pk, []), preference) for d in desires}
+
+
+def desire_results(desires: Iterable, offers: dict[int, list[ShopOffer]]) -> list[dict[str, Any]]:
+    """``results_payload`` from ``desire_shop_offers``."""
+    return [
+        {
+            "desire": {"id": desire.pk, "name": desire.name},
+            "shops_total": len(offers.get(desire.pk, [])),
+            "offers": [offer_payload(o) for o in offers.get(desire.pk, [])[:OFFERS_PER_DESIRE]],
+        }
+        for desire in desires
+    ]
+
+
+def card_shops(
+    offers: dict[int, list[ShopOffer]], *, kiosk_shop_id: int | None, per_desire: int
+) -> list[int]:
+    """The shops that get the shopper's card (DESIGN.md, flow 3): for each want, the first
+    ``per_desire`` shops of its list, then the shop of the kiosk that saw them if it has a
+    match for any want. In that order, each shop once."""
+    shown = {o.shop.pk: None for shop_offers in offers.values() for o in shop_offers[:per_desire]}
+    if kiosk_shop_id is not None and any(
+        o.shop.pk == kiosk_shop_id for shop_offers in offers.values() for o in shop_offers
+    ):
+        shown[kiosk_shop_id] = None
+    return list(shown)
 
 
 def customer_position(customer: Any) -> engine.Position | None:

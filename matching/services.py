@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -18,10 +19,13 @@ from matching import engine, realtime
 from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
 from matching.selectors import (
     Match,
+    ShopOffer,
+    card_shops,
     customer_position,
     desire_candidates,
+    desire_results,
+    desire_shop_offers,
     matches_for_desires,
-    results_payload,
     synonyms_current,
 )
 
@@ -117,13 +121,19 @@ def _face_url(customer: Any, shop: Any) -> str | None:
     return realtime.card_face_url(customer, shop)
 
 
+#: Matching items of one shop listed per want on its card.
+CARD_ITEMS = 5
+
+
 def cards_refresh(
     *, customer: Any, at: engine.Position | None, push_results: bool = True
 ) -> list[dict[str, Any]]:
-    """Match ``customer``'s wants from where they were seen, show a card to every shop that
-    has something, withdraw it from shops that no longer do; return the ranked results.
+    """Match ``customer``'s wants from where they were seen, show a card to the shops they
+    are heading for, withdraw it from every other shop; return the ranked results.
 
-    With ``at`` None (never sighted) no card is shown and existing cards are withdrawn.
+    The shops: for each want, the first ``CARD_SHOPS`` shops of that want's list, plus the
+    shop of the kiosk that saw them if it has a match (DESIGN.md, flow 3). With ``at`` None
+    (never sighted, or gone out of range) no card is shown and existing cards are withdrawn.
     """
     desires = list(customer.desires.filter(expires_at__gt=timezone.now()))
     matches: dict[int, list[Match]] = {}
@@ -134,34 +144,16 @@ def cards_refresh(
             desires, at=at, synonyms=synonyms, candidates=[found for found, _ in answers]
         )
         _desires_found_store(desires, [record for _, record in answers])
-    results = results_payload(desires, matches, customer.ranking)
-    now = timezone.now()
-    by_shop: dict[int, dict[str, Any]] = {}
-    for desire in desires:
-        shown = {"id": desire.pk, "name": desire.name, "level": desire.level}
-        for match in matches.get(desire.pk, []):
-            entry = by_shop.setdefault(
-                match.item.shop_id, {"shop": match.item.shop, "distance": match.distance_m}
-            )
-            entry.setdefault("desires", {})[desire.pk] = shown
+    offers = desire_shop_offers(desires, matches, customer.ranking)
+    results = desire_results(desires, offers)
+    kiosk_shop_id = customer.last_kiosk.shop_id if at is not None and customer.last_kiosk else None
+    shown = card_shops(offers, kiosk_shop_id=kiosk_shop_id, per_desire=settings.CARD_SHOPS)
+    seen_at = customer.last_seen_at or timezone.now()
+    cards = [_card_row(customer, desires, offers, shop_id, seen_at) for shop_id in shown]
     pushes: list[tuple[str, dict[str, Any]]] = []
-    seen_at = customer.last_seen_at or now
-    # Shops that serve the same wants share one list of them: it is encoded once.
-    shared: dict[tuple[int, ...], list[dict[str, Any]]] = {}
-    cards = [
-        CardRow(
-            customer=customer,
-            customer_id=customer.pk,
-            shop_id=shop_id,
-            distance_m=entry["distance"],
-            desires=shared.setdefault(tuple(entry["desires"]), list(entry["desires"].values())),
-            seen_at=seen_at,
-        )
-        for shop_id, entry in by_shop.items()
-    ]
     # No savepoint when nested (a sighting's transaction): nothing here is retried on error.
     with transaction.atomic(savepoint=False):
-        stale = _cards_stale(customer_id=customer.pk, keep=by_shop.keys())
+        stale = _cards_stale(customer_id=customer.pk, keep=shown)
         if stale:
             Card.objects.filter(customer=customer, shop_id__in=stale).delete()
         pushes += [
@@ -171,8 +163,7 @@ def cards_refresh(
         _cards_upsert(cards)
         has_face = bool(customer.face_image)
         for card in cards:
-            shop = by_shop[card.shop_id]["shop"]
-            face_url = _face_url(customer, shop) if has_face else None
+            face_url = _face_url(customer, card.shop) if has_face else None
             payload = realtime.card_payload(card, face_url=face_url)
             pushes.append((realtime.shop_group(card.shop_id), realtime.card_show_message(payload)))
         if push_results:
@@ -181,6 +172,51 @@ def cards_refresh(
             )
         realtime.push_many(pushes)
     return results
+
+
+def _card_row(
+    customer: Any,
+    desires: Sequence[DesiredProduct],
+    offers: dict[int, list[ShopOffer]],
+    shop_id: int,
+    seen_at: datetime,
+) -> CardRow:
+    """The card of ``customer`` at ``shop_id``: every want the shop has something for,
+    each with the shop's matching items, best first."""
+    entries = []
+    shop, distance = None, 0.0
+    for desire in desires:
+        offer = next((o for o in offers.get(desire.pk, ()) if o.shop.pk == shop_id), None)
+        if offer is None:
+            continue
+        shop, distance = offer.shop, offer.best.distance_m
+        entries.append(
+            {
+                "id": desire.pk,
+                "name": desire.name,
+                "level": desire.level,
+                "items": [
+                    {
+                        "id": m.item.pk,
+                        "name": m.item.name,
+                        "price": f"{m.item.price:.2f}",
+                        "quantity": m.item.quantity,
+                        "barcode": m.item.barcode,
+                        "similar": m.similar,
+                    }
+                    for m in offer.matches[:CARD_ITEMS]
+                ],
+            }
+        )
+    return CardRow(
+        customer=customer,
+        customer_id=customer.pk,
+        shop_id=shop_id,
+        shop=shop,
+        distance_m=distance,
+        desires=entries,
+        seen_at=seen_at,
+    )
 
 
 def desires_found_set(desires: Sequence[DesiredProduct]) -> None:
@@ -225,6 +261,7 @@ class CardRow:
     customer: Any
     customer_id: int
     shop_id: int
+    shop: Any
     distance_m: float
     desires: list[dict[str, Any]]
     seen_at: datetime

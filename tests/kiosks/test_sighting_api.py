@@ -116,7 +116,11 @@ def test_want_without_match_is_listed_with_no_offers(api, mall):
     body = sight(api, kiosk.key, shopper.token).json()
 
     assert body["results"] == [
-        {"desire": {"id": shopper.customer.desires.get().pk, "name": "garden hose"}, "offers": []}
+        {
+            "desire": {"id": shopper.customer.desires.get().pk, "name": "garden hose"},
+            "shops_total": 0,
+            "offers": [],
+        }
     ]
 
 

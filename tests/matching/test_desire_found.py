@@ -56,7 +56,7 @@ def test_stock_indexed_since_registration_is_found_and_remembered_again():
     kiosk = make_kiosk(shop).kiosk
     first = make_item(shop, "red scarf")
     customer = make_customer("red scarf").customer
-    second = make_item(shop, "red silk scarf")
+    second = make_item(ShopFactory(), "red silk scarf")  # another shop: one offer per shop
 
     offered, asked_index = sight(customer, kiosk)
     assert offered == {first.pk, second.pk}

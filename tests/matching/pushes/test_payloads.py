@@ -18,6 +18,7 @@ CARD_FIELDS = {
     "seen_at_kiosk",
     "distance_m",
     "seen_at",
+    "items",
 }
 
 
