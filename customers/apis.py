@@ -26,11 +26,13 @@ from customers.services import (
     shop_request_payload,
     shop_request_reply,
 )
+from kiosks.services import customer_checkin, customer_leave, customer_register_at
 from mall.authentication import KioskKeyAuthentication
 from mall.errors import NotFound
 from mall.parsers import json_loads
 from mall.permissions import IsShopper, request_customer, request_kiosk, shop_for_request, validated
 from mall.selectors import shop_by_slug
+from matching.selectors import customer_results
 
 MAX_DESIRES = 20
 MAX_KEYWORDS = 10
@@ -97,6 +99,18 @@ def customer_profile(customer: Customer) -> dict[str, Any]:
     }
 
 
+def me_profile(customer: Customer) -> dict[str, Any]:
+    """What the shopper sees of themself: the profile, where they were last seen (``at``,
+    null when not in the mall's sight) and their latest list (``[]`` before any sighting)."""
+    kiosk = customer.last_kiosk if customer.out_of_range_since is None else None
+    at = None
+    if kiosk is not None:
+        floor, x, y = kiosk.position
+        at = {"kiosk": kiosk.name, "floor": floor, "x": x, "y": y}
+    results = customer_results(customer=customer) if at is not None else []
+    return {**customer_profile(customer), "at": at, "results": results}
+
+
 class RegistrationThrottle(ScopedRateThrottle):
     """Per-address limit on anonymous registration. A kiosk (with its Api-Key) registers
     every handheld from one address, so it is not throttled."""
@@ -133,21 +147,29 @@ class CustomerRegisterApi(APIView):
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
         face = data.get("face_image")
-        registration = customer_register(
-            desires=_desire_inputs(data["desires"]),
-            payment_method=data["payment_method"],
-            ranking=data["ranking"],
-            consent=data["consent"],
-            face_jpeg=_read_upload(face) if face is not None else None,
-        )
-        return Response(
-            {
-                "code": registration.customer.code,
-                "token": registration.token,
-                "expires_at": registration.customer.expires_at,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        fields = {
+            "desires": _desire_inputs(data["desires"]),
+            "payment_method": data["payment_method"],
+            "ranking": data["ranking"],
+            "consent": data["consent"],
+            "face_jpeg": _read_upload(face) if face is not None else None,
+        }
+        kiosk = request_kiosk(request)
+        answer: dict[str, Any] = {}
+        if kiosk is None:
+            registration = customer_register(**fields)
+        else:
+            # Made at a kiosk (a handheld through its agent): a sighting there (S82).
+            made = customer_register_at(kiosk=kiosk, radio=True, **fields)
+            registration, answer = made.registration, made.answer
+        body = {
+            "code": registration.customer.code,
+            "token": registration.token,
+            "expires_at": registration.customer.expires_at,
+        }
+        if answer:
+            body.update(at=answer["at"], results=answer["results"])
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 def _read_upload(upload: Any) -> bytes:
@@ -161,12 +183,13 @@ class MeApi(APIView):
     permission_classes = [IsShopper]
 
     class PatchSerializer(serializers.Serializer):
-        desires = DesiresField(min_length=1, max_length=MAX_DESIRES, required=False)
+        # An empty list cancels every want (DESIGN.md, flow 5).
+        desires = DesiresField(min_length=0, max_length=MAX_DESIRES, required=False)
         ranking = serializers.ChoiceField(choices=Ranking.choices, required=False)
         payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
 
     def get(self, request: Request) -> Response:
-        return Response(customer_profile(request_customer(request)))
+        return Response(me_profile(request_customer(request)))
 
     @extend_schema(request=PatchSerializer)
     def patch(self, request: Request) -> Response:
@@ -182,6 +205,31 @@ class MeApi(APIView):
 
     def delete(self, request: Request) -> Response:
         customer_delete(customer=request_customer(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeCheckinsApi(APIView):
+    """The shopper's phone scanned a kiosk's check-in QR code: a sighting there."""
+
+    permission_classes = [IsShopper]
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=40)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request) -> Response:
+        data = validated(self.InputSerializer, request.data)
+        return Response(customer_checkin(code=data["code"], customer=request_customer(request)))
+
+
+class MeDeparturesApi(APIView):
+    """ "I'm leaving": cards withdrawn now, data erased after ``DEPARTURE_GRACE``."""
+
+    permission_classes = [IsShopper]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        customer_leave(customer=request_customer(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

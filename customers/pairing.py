@@ -70,10 +70,16 @@ def pairing_ticket_redeem(*, ticket: str, session: SessionBase) -> Customer:
     # cache.add is atomic: of two phones scanning the same code, only one wins.
     if not cache.add(f"pairing-used:{payload.get('n')}", True, timeout=TICKET_MAX_AGE + 60):
         raise PairingFailed("This pairing code was used already.")
+    pairing_session_set(session=session, customer=customer)
+    return customer
+
+
+def pairing_session_set(*, session: SessionBase, customer: Customer) -> None:
+    """Pair ``session`` with ``customer`` (a redeemed ticket, or a shopper who registered
+    on this very phone from a check-in page)."""
     session.cycle_key()  # a fresh session id for the paired phone (no fixation)
     session[SESSION_CUSTOMER] = customer.pk
     session[SESSION_TOKEN_HASH] = customer.token_hash
-    return customer
 
 
 def paired_customer(session: SessionBase) -> Customer | None:

@@ -139,14 +139,12 @@ def customer_update(
     ranking: str | None = None,
     payment_method: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Replace the wants and/or preferences of ``customer``; matching reruns."""
+    """Replace the wants and/or preferences of ``customer``; matching reruns. An empty
+    ``desires`` cancels them all: the shopper stays until departure or expiry."""
     now = timezone.now()
     with transaction.atomic():
         if desires is not None:
-            if not desires:
-                raise DomainError(
-                    "Keep at least one wanted product, or delete your data.", code="no_desires"
-                )
+            # An empty list cancels every want (S38): the shopper stays, their cards go.
             customer.desires.all().delete()
             _desires_create(customer=customer, desires=desires, now=now)
         if ranking is not None:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("kiosk/done/", views.kiosk_done, name="kiosk-done"),
     path("me/", views.me_page, name="me"),
     path("me/pair/", views.me_pair, name="me-pair"),
+    path("here/<str:code>/", views.checkin, name="checkin"),
 ]

@@ -7,8 +7,11 @@ Views check input and call one service; the phone page's script then talks to th
 from __future__ import annotations
 
 import json
+from typing import Any
+from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,18 +19,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 
-from customers.apis import customer_profile
+from customers.apis import me_profile
 from customers.forms import RegistrationForm
 from customers.pairing import (
     TICKET_MAX_AGE,
     PairingFailed,
     paired_customer,
+    pairing_session_set,
     pairing_ticket_create,
     pairing_ticket_redeem,
 )
-from customers.services import customer_register
+from customers.services import Registration, customer_register
+from kiosks.models import Kiosk
+from kiosks.selectors import kiosk_by_checkin_code, kiosk_for_entrance
+from kiosks.services import RegistrationAt, customer_checkin, customer_register_at
 from mall.api_errors import error_body
-from mall.errors import DomainError
+from mall.errors import DomainError, NotFound
 from mall.parsers import json_loads
 from mall.selectors import retention_current, shops_all
 
@@ -37,36 +44,31 @@ KIOSK_RESULT = "kiosk_result"
 EMPTY_WANT_ROWS = 3
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def kiosk_form(request: HttpRequest) -> HttpResponse:
-    """The entrance kiosk: wants, payment, ranking, and a photo only with consent."""
+def _registration_page(
+    request: HttpRequest, *, kiosk: Kiosk | None, template: str, context: dict[str, Any]
+) -> tuple[HttpResponse | None, RegistrationAt | Registration | None]:
+    """The registration form (entrance or phone): on a valid POST, the registration (at
+    ``kiosk`` when there is one: a sighting there); else the page to render."""
     form = RegistrationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {
+            "desires": form.desires,
+            "payment_method": data["payment_method"],
+            "ranking": data["ranking"],
+            "consent": data["consent"],
+            "face_jpeg": data["face_image"],
+        }
         try:
-            registration = customer_register(
-                desires=form.desires,
-                payment_method=data["payment_method"],
-                ranking=data["ranking"],
-                consent=data["consent"],
-                face_jpeg=data["face_image"],
-            )
+            if kiosk is None:
+                return None, customer_register(**fields)
+            return None, customer_register_at(kiosk=kiosk, radio=False, **fields)
         except DomainError as error:
             form.add_error("face_image" if "image" in error.code else None, error.message)
-        else:
-            # Post/redirect/get: a reload of the result page cannot register twice, and the
-            # result is shown once, then gone from this shared kiosk's session.
-            request.session[KIOSK_RESULT] = {
-                "code": registration.customer.code,
-                "token": registration.token,
-                "ticket": pairing_ticket_create(customer=registration.customer),
-            }
-            return redirect("kiosk-done")
     rows = form.want_rows or [{"name": "", "keywords": "", "level": "3"}] * EMPTY_WANT_ROWS
-    return render(
+    page = render(
         request,
-        "customers/kiosk_form.html",
+        template,
         {
             "form": form,
             "want_rows": [
@@ -74,20 +76,59 @@ def kiosk_form(request: HttpRequest) -> HttpResponse:
             ],
             "levels": range(1, 6),
             "retention": retention_current(),
+            **context,
         },
         status=400 if request.method == "POST" else 200,
     )
+    return page, None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def kiosk_form(request: HttpRequest) -> HttpResponse:
+    """The entrance kiosk: wants, payment, ranking, and a photo only with consent.
+
+    The page belongs to one entrance kiosk (``?kiosk=NAME``, else the kiosk mall staff
+    marked as the entrance): registering is a sighting there, so the result page shows
+    the ranked list at once.
+    """
+    name = request.GET.get("kiosk") or request.POST.get("kiosk") or ""
+    kiosk = kiosk_for_entrance(name[:100] or None)
+    page, made = _registration_page(
+        request,
+        kiosk=kiosk,
+        template="customers/kiosk_form.html",
+        context={"kiosk": kiosk, "kiosk_unknown": bool(name) and kiosk is None},
+    )
+    if page is not None:
+        return page
+    registration = made.registration if isinstance(made, RegistrationAt) else made
+    assert registration is not None
+    # Post/redirect/get: a reload of the result page cannot register twice, and the
+    # result is shown once, then gone from this shared kiosk's session.
+    request.session[KIOSK_RESULT] = {
+        "code": registration.customer.code,
+        "token": registration.token,
+        "ticket": pairing_ticket_create(customer=registration.customer),
+        "kiosk": kiosk.name if kiosk else "",
+        "results": made.answer["results"] if isinstance(made, RegistrationAt) else None,
+    }
+    return redirect("kiosk-done")
 
 
 @never_cache
 def kiosk_done(request: HttpRequest) -> HttpResponse:
-    """The shopper's code and the QR code that pairs their phone, shown once."""
+    """The shopper's code, their ranked list, and the QR code that pairs their phone,
+    shown once."""
     result = request.session.pop(KIOSK_RESULT, None)
     if result is None:
         return redirect("kiosk")
     # The ticket goes in the fragment: browsers never send it, so no log ever holds it.
     pair_url = f"{request.build_absolute_uri(reverse('me-pair'))}#{result['ticket']}"
     qr_svg = segno.make(pair_url, error="m").svg_inline(scale=5, border=2, dark="#111")
+    again = reverse("kiosk")
+    if result.get("kiosk"):
+        again += "?" + urlencode({"kiosk": result["kiosk"]})
     return render(
         request,
         "customers/kiosk_done.html",
@@ -97,8 +138,37 @@ def kiosk_done(request: HttpRequest) -> HttpResponse:
             "pair_url": pair_url,
             "qr_svg": qr_svg,
             "ticket_minutes": TICKET_MAX_AGE // 60,
+            "results": result.get("results"),
+            "again": again,
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest, code: str) -> HttpResponse:
+    """A kiosk's check-in QR code (``/here/<code>/``). A paired phone is sighted at the
+    kiosk and lands on ``/me/``; an unpaired one can register right here, on the phone,
+    and is then paired and checked in."""
+    try:
+        kiosk = kiosk_by_checkin_code(code[:40])
+    except NotFound as error:
+        return render(request, "customers/checkin_unknown.html", {"message": error}, status=404)
+    customer = paired_customer(request.session)
+    if customer is not None:
+        customer_checkin(code=kiosk.checkin_code, customer=customer)
+        return redirect("me")
+    page, made = _registration_page(
+        request,
+        kiosk=kiosk,
+        template="customers/kiosk_form.html",
+        context={"kiosk": kiosk, "on_phone": True},
+    )
+    if page is not None:
+        return page
+    assert isinstance(made, RegistrationAt)
+    pairing_session_set(session=request.session, customer=made.registration.customer)
+    return redirect("me")
 
 
 @never_cache
@@ -132,7 +202,8 @@ def me_page(request: HttpRequest) -> HttpResponse:
         "customers/me.html",
         {
             "customer": customer,
-            "profile": json.loads(json.dumps(customer_profile(customer), default=str)),
+            "profile": json.loads(json.dumps(me_profile(customer), default=str)),
             "shops": [{"slug": s.slug, "name": s.name, "floor": s.floor} for s in shops_all()],
+            "page": {"grace_minutes": max(1, round(settings.DEPARTURE_GRACE / 60))},
         },
     )

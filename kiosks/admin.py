@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 
 from kiosks.models import Kiosk, Presence
-from kiosks.services import kiosk_create, kiosk_key_rotate, kiosks_revoke
+from kiosks.selectors import kiosk_checkin_path
+from kiosks.services import kiosk_checkin_renew, kiosk_create, kiosk_key_rotate, kiosks_revoke
 
 
 @admin.register(Kiosk)
@@ -19,14 +24,74 @@ class KioskAdmin(admin.ModelAdmin):
     """A kiosk added here gets its key like ``manage.py create_kiosk``: shown once, in the
     message after saving. Only its hash is kept, so it is never shown again."""
 
-    list_display = ("name", "shop", "position", "is_active", "last_seen_at", "created_at")
-    list_filter = ("is_active", "shop__floor", "shop")
+    list_display = (
+        "name",
+        "shop",
+        "position",
+        "is_entrance",
+        "is_active",
+        "poster",
+        "last_seen_at",
+        "created_at",
+    )
+    list_filter = ("is_active", "is_entrance", "shop__floor", "shop")
     search_fields = ("name", "shop__name", "shop__slug")
     list_select_related = ("shop",)
     autocomplete_fields = ("shop",)
-    fields = ("name", "shop", "floor", "x", "y", "is_active", "last_seen_at", "created_at")
-    readonly_fields = ("last_seen_at", "created_at")
-    actions = ("revoke", "issue_new_key")
+    fields = (
+        "name",
+        "shop",
+        "floor",
+        "x",
+        "y",
+        "is_entrance",
+        "is_active",
+        "poster",
+        "last_seen_at",
+        "created_at",
+    )
+    readonly_fields = ("poster", "last_seen_at", "created_at")
+    actions = ("revoke", "issue_new_key", "renew_checkin")
+
+    @admin.display(description="check-in poster")
+    def poster(self, kiosk: Kiosk) -> str:
+        if not kiosk.pk:
+            return "-"
+        url = reverse("admin:kiosks_kiosk_poster", args=[kiosk.pk])
+        return format_html('<a href="{}" target="_blank">Print the check-in poster</a>', url)
+
+    def get_urls(self) -> list[URLPattern]:
+        poster = path(
+            "<int:kiosk_id>/poster/",
+            self.admin_site.admin_view(self.poster_view),
+            name="kiosks_kiosk_poster",
+        )
+        return [poster, *super().get_urls()]
+
+    def poster_view(self, request: HttpRequest, kiosk_id: int) -> HttpResponse:
+        """An A4 page to print: the shop's name and the kiosk's check-in QR code."""
+        kiosk = get_object_or_404(Kiosk.objects.select_related("shop"), pk=kiosk_id)
+        url = request.build_absolute_uri(kiosk_checkin_path(kiosk))
+        return render(
+            request,
+            "kiosks/poster.html",
+            {
+                "kiosk": kiosk,
+                "title": kiosk.shop.name if kiosk.shop_id else kiosk.name,
+                "url": url,
+                "qr_svg": segno.make(url, error="m").svg_inline(scale=8, border=2),
+            },
+        )
+
+    @admin.action(
+        description="Renew the check-in codes of selected kiosks (old posters stop working)"
+    )
+    def renew_checkin(self, request: HttpRequest, queryset: QuerySet[Kiosk]) -> None:
+        for kiosk in queryset:
+            kiosk_checkin_renew(kiosk=kiosk)
+        self.message_user(
+            request, f"{queryset.count()} check-in code(s) renewed: print the new posters."
+        )
 
     @admin.display(description="floor, x, y")
     def position(self, kiosk: Kiosk) -> str:

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.selectors import customer_by_token
+from kiosks.selectors import kiosk_checkin_path
 from kiosks.services import customer_depart, customer_sight
 from mall.errors import NotFound
 from mall.permissions import IsKiosk, request_kiosk, validated
@@ -54,3 +55,23 @@ class DepartureApi(APIView):
         # An already-erased shopper has departed for good: nothing to do, and a retried
         # departure from a kiosk's queue must not fail forever.
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class KioskSelfApi(APIView):
+    """The calling kiosk: where it stands and the address of its check-in QR code."""
+
+    permission_classes = [IsKiosk]
+
+    def get(self, request: Request) -> Response:
+        kiosk = request_kiosk(request)
+        floor, x, y = kiosk.position
+        return Response(
+            {
+                "name": kiosk.name,
+                "shop": kiosk.shop.slug if kiosk.shop_id else None,
+                "floor": floor,
+                "x": x,
+                "y": y,
+                "checkin_url": request.build_absolute_uri(kiosk_checkin_path(kiosk)),
+            }
+        )

@@ -1,6 +1,17 @@
 """Kiosks (the shop client computers with a radio) and who is in range of them."""
 
+import secrets
+
 from django.db import models
+
+#: Characters of a check-in code: no 0/O or 1/I/l, as it may be typed from a poster.
+CHECKIN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CHECKIN_LENGTH = 12
+
+
+def checkin_code_new() -> str:
+    """A fresh check-in code: public (printed on a poster), unguessable, renewable."""
+    return "".join(secrets.choice(CHECKIN_ALPHABET) for _ in range(CHECKIN_LENGTH))
 
 
 class Kiosk(models.Model):
@@ -22,6 +33,15 @@ class Kiosk(models.Model):
     key_prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64)
     is_active = models.BooleanField(default=True)
+    #: The code in the kiosk's check-in QR code (``/here/<code>/``): a phone that opens it
+    #: is sighted here. Renewing it voids every printed copy of the old one.
+    checkin_code = models.CharField(max_length=20, unique=True, default=checkin_code_new)
+    #: The entrance page (``/kiosk/``) registers shoppers at this kiosk when it is opened
+    #: without ``?kiosk=``.
+    is_entrance = models.BooleanField(
+        default=False,
+        help_text="The entrance page registers shoppers here (a sighting at this kiosk).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from django.urls import reverse
+
 from kiosks.models import Kiosk
+from mall.errors import NotFound
 
 KEY_PREFIX_LENGTH = 8
 
@@ -26,3 +29,34 @@ def kiosk_by_key(key: str) -> Kiosk | None:
     if kiosk is None or not hmac.compare_digest(kiosk.key_hash, key_hash(key)):
         return None
     return kiosk
+
+
+def kiosk_by_checkin_code(code: str) -> Kiosk:
+    """The active kiosk whose check-in code is ``code`` (``NotFound`` otherwise)."""
+    kiosk = Kiosk.objects.select_related("shop").filter(checkin_code=code, is_active=True).first()
+    if kiosk is None:
+        raise NotFound(
+            "This check-in code is not valid: it may have been renewed. Scan the code on the"
+            " shop's screen again.",
+            code="unknown_checkin",
+        )
+    return kiosk
+
+
+def kiosk_for_entrance(name: str | None = None) -> Kiosk | None:
+    """The kiosk the entrance page registers at: the one named (``?kiosk=``), else the
+    first active kiosk marked as an entrance; None if there is none."""
+    kiosks = Kiosk.objects.select_related("shop").filter(is_active=True)
+    if name:
+        return kiosks.filter(name=name).first()
+    return kiosks.filter(is_entrance=True).order_by("name").first()
+
+
+def kiosk_checkin_path(kiosk: Kiosk) -> str:
+    """Where a phone checks in at ``kiosk`` (the address in its QR code)."""
+    return reverse("checkin", kwargs={"code": kiosk.checkin_code})
+
+
+def kiosks_of_shop(shop_id: int) -> list[Kiosk]:
+    """The active kiosks installed in a shop, by name."""
+    return list(Kiosk.objects.filter(shop_id=shop_id, is_active=True).order_by("name"))

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
-from customers.services import customer_delete
-from kiosks.models import Kiosk, Presence
-from kiosks.selectors import KEY_PREFIX_LENGTH, key_hash
+from customers.services import DesireInput, Registration, customer_delete, customer_register
+from kiosks.models import Kiosk, Presence, checkin_code_new
+from kiosks.selectors import KEY_PREFIX_LENGTH, key_hash, kiosk_by_checkin_code
 from mall.errors import DomainError
 from mall.models import Shop
 from matching.engine import Position
@@ -74,18 +74,32 @@ def _new_key() -> tuple[str, str]:
     return prefix, f"{prefix}.{secrets.token_urlsafe(32)}"
 
 
-def customer_sight(*, kiosk: Kiosk, customer: Customer) -> dict[str, Any]:
-    """A kiosk saw ``customer``: record where, match, show cards, answer the ranked list."""
+def kiosk_checkin_renew(*, kiosk: Kiosk) -> str:
+    """Give ``kiosk`` a new check-in code: printed posters of the old one stop working."""
+    kiosk.checkin_code = checkin_code_new()
+    Kiosk.objects.filter(pk=kiosk.pk).update(checkin_code=kiosk.checkin_code)
+    return kiosk.checkin_code
+
+
+def customer_sight(*, kiosk: Kiosk, customer: Customer, radio: bool = True) -> dict[str, Any]:
+    """A kiosk saw ``customer``: record where, match, show cards, answer the ranked list.
+
+    ``radio``: the kiosk's radio has the shopper's handheld in range (it will report the
+    departure). A phone's check-in or a registration at the entrance page is no radio
+    contact: no presence is kept, and ``DEPARTURE_GRACE`` runs from this sighting.
+    """
     now = timezone.now()
     with transaction.atomic():
-        # One upsert: ``update_or_create`` took a SELECT, an INSERT or UPDATE and two
-        # savepoints, on the hottest write of the system. ``arrived_at`` is only set on insert.
-        Presence.objects.bulk_create(
-            [Presence(kiosk=kiosk, customer=customer, last_seen_at=now)],
-            update_conflicts=True,
-            unique_fields=["kiosk", "customer"],
-            update_fields=["last_seen_at"],
-        )
+        if radio:
+            # One upsert: ``update_or_create`` took a SELECT, an INSERT or UPDATE and two
+            # savepoints, on the hottest write of the system. ``arrived_at`` is only set on
+            # insert.
+            Presence.objects.bulk_create(
+                [Presence(kiosk=kiosk, customer=customer, last_seen_at=now)],
+                update_conflicts=True,
+                unique_fields=["kiosk", "customer"],
+                update_fields=["last_seen_at"],
+            )
         customer.last_kiosk = kiosk
         customer.last_seen_at = now
         customer.out_of_range_since = None
@@ -106,6 +120,56 @@ def customer_sight(*, kiosk: Kiosk, customer: Customer) -> dict[str, Any]:
     }
 
 
+def customer_checkin(*, code: str, customer: Customer) -> dict[str, Any]:
+    """A phone opened a kiosk's check-in code: a sighting there (``NotFound`` for an unknown
+    or renewed code)."""
+    kiosk = kiosk_by_checkin_code(code)
+    return customer_sight(kiosk=kiosk, customer=customer, radio=False)
+
+
+@dataclass(frozen=True)
+class RegistrationAt:
+    registration: Registration
+    #: The sighting answer at the kiosk (``customer_sight``).
+    answer: dict[str, Any]
+
+
+def customer_register_at(
+    *,
+    kiosk: Kiosk,
+    radio: bool,
+    desires: list[DesireInput],
+    payment_method: str,
+    ranking: str,
+    consent: bool,
+    face_jpeg: bytes | None = None,
+) -> RegistrationAt:
+    """Register a shopper at ``kiosk`` (the entrance page, a handheld through the kiosk, a
+    phone from a check-in page): it is also a sighting there, so the answer holds the list.
+    """
+    registration = customer_register(
+        desires=desires,
+        payment_method=payment_method,
+        ranking=ranking,
+        consent=consent,
+        face_jpeg=face_jpeg,
+    )
+    answer = customer_sight(kiosk=kiosk, customer=registration.customer, radio=radio)
+    return RegistrationAt(registration=registration, answer=answer)
+
+
+def customer_leave(*, customer: Customer) -> None:
+    """The shopper says they are leaving (the phone page): out of range of every kiosk
+    from now, cards withdrawn; ``purge`` erases them after ``DEPARTURE_GRACE`` unless they
+    are sighted or check in again."""
+    now = timezone.now()
+    with transaction.atomic():
+        Presence.objects.filter(customer=customer).delete()
+        Customer.objects.filter(pk=customer.pk).update(out_of_range_since=now)
+        customer.out_of_range_since = now
+        cards_refresh(customer=customer, at=None)
+
+
 def customer_depart(*, kiosk: Kiosk, customer: Customer) -> None:
     """A kiosk lost ``customer``'s handheld. Out of range of every kiosk starts the clock
     of ``DEPARTURE_GRACE``; ``purge`` erases them when it runs out."""
@@ -119,9 +183,15 @@ def customer_depart(*, kiosk: Kiosk, customer: Customer) -> None:
 
 
 def customers_departed_purge(*, now: datetime, grace_seconds: int) -> int:
-    """Erase shoppers out of range of every kiosk for longer than the grace period."""
+    """Erase shoppers out of range of every kiosk for longer than the grace period, and
+    shoppers without a handheld in range (phones) whose last sighting or check-in is older
+    than that."""
     cutoff = now - timedelta(seconds=grace_seconds)
-    gone = list(Customer.objects.filter(out_of_range_since__lte=cutoff))
+    out_of_range = Customer.objects.filter(out_of_range_since__lte=cutoff)
+    phones = Customer.objects.filter(
+        out_of_range_since__isnull=True, last_seen_at__lte=cutoff, presences__isnull=True
+    )
+    gone = list((out_of_range | phones).distinct())
     for customer in gone:
         customer_delete(customer=customer)
     return len(gone)

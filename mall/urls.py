@@ -36,8 +36,11 @@ shop_api = [
 api = [
     path("customers/", customer_apis.CustomerRegisterApi.as_view(), name="customer-register"),
     path("me/", customer_apis.MeApi.as_view(), name="me"),
+    path("me/checkins/", customer_apis.MeCheckinsApi.as_view(), name="me-checkins"),
+    path("me/departures/", customer_apis.MeDeparturesApi.as_view(), name="me-departures"),
     path("me/shares/", customer_apis.MeSharesApi.as_view(), name="me-shares"),
     path("me/requests/", customer_apis.MeRequestsApi.as_view(), name="me-requests"),
+    path("kiosk/", kiosk_apis.KioskSelfApi.as_view(), name="kiosk-self"),
     path("kiosk/sightings/", kiosk_apis.SightingApi.as_view(), name="kiosk-sightings"),
     path("kiosk/departures/", kiosk_apis.DepartureApi.as_view(), name="kiosk-departures"),
     path("shops/<slug:slug>/", include(shop_api)),

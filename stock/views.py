@@ -6,11 +6,13 @@ with the clerk's session and CSRF token, and listens on ``/ws/shops/<slug>/``.
 
 from __future__ import annotations
 
+import segno
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kiosks.selectors import kiosk_checkin_path, kiosks_of_shop
 from mall.api_errors import error_body
 from mall.errors import NotFound
 from mall.models import Shop
@@ -65,8 +67,20 @@ def shop_screen(request: HttpRequest, slug: str) -> HttpResponse:
     shop = _clerk_shop(request, slug)
     if shop is None:
         return _not_your_shop(request)
+    kiosk = next(iter(kiosks_of_shop(shop.pk)), None)
+    checkin_url = checkin_svg = None
+    if kiosk is not None:
+        checkin_url = request.build_absolute_uri(kiosk_checkin_path(kiosk))
+        checkin_svg = segno.make(checkin_url, error="m").svg_inline(scale=4, border=2)
     return render(
-        request, "stock/screen.html", {"shop": shop, "page": {"slug": shop.slug, "name": shop.name}}
+        request,
+        "stock/screen.html",
+        {
+            "shop": shop,
+            "page": {"slug": shop.slug, "name": shop.name},
+            "checkin_url": checkin_url,
+            "checkin_svg": checkin_svg,
+        },
     )
 
 

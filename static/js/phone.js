@@ -30,15 +30,18 @@ function renderResults(list) {
     for (const offer of result.offers) {
       const item = element("li", "offer");
       item.dataset.shop = offer.shop.slug;
+      const more = offer.more_here ? ` · ${offer.more_here} more here` : "";
       item.append(
         element("strong", "shop", offer.shop.name),
-        element("span", "item", offer.item.name),
         element("span", "price", offer.item.price),
+        element("span", "item", `${offer.item.name}${offer.similar ? " (similar)" : ""}${more}`),
         element("span", "where", `floor ${offer.shop.floor} · ${Math.round(offer.distance_m)} m`),
       );
       offers.append(item);
     }
     block.append(offers);
+    const hidden = (result.shops_total || 0) - result.offers.length;
+    if (hidden > 0) block.append(element("p", "hint", `and ${hidden} more shop${hidden > 1 ? "s" : ""}`));
     results.append(block);
   }
   if (!list.length) results.append(element("p", "hint", "No wanted products."));
@@ -142,6 +145,44 @@ document.getElementById("delete-me").addEventListener("click", async () => {
   const answer = await api("DELETE", "/api/me/");
   if (answer.ok) showErased();
   else alert(answer.message);
+});
+
+// Search: who has it, from where the shopper was last seen (anyone may ask).
+document.getElementById("search-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const q = document.getElementById("search-q").value.trim();
+  const list = document.getElementById("search-results");
+  const message = document.getElementById("search-message");
+  list.replaceChildren();
+  if (!q) { message.textContent = "Type what you are looking for."; return; }
+  const params = new URLSearchParams({ q, ranking: document.getElementById("ranking").value });
+  const at = profile.at;
+  if (at) { params.set("floor", at.floor); params.set("x", at.x); params.set("y", at.y); }
+  const answer = await api("GET", `/api/search/?${params}`);
+  if (!answer.ok) { message.textContent = answer.message; return; }
+  message.textContent = answer.data.total
+    ? `${answer.data.total} item${answer.data.total > 1 ? "s" : ""} in the mall.`
+    : "No shop has it right now.";
+  for (const hit of answer.data.results) {
+    const item = element("li", "offer");
+    item.append(
+      element("strong", "shop", hit.shop.name),
+      element("span", "price", hit.item.price),
+      element("span", "item", `${hit.item.name}${hit.similar ? " (similar)" : ""}`),
+      element("span", "where", `floor ${hit.shop.floor}${hit.distance_m == null ? "" : ` · ${Math.round(hit.distance_m)} m`}`),
+    );
+    list.append(item);
+  }
+});
+
+document.getElementById("leaving").addEventListener("click", async () => {
+  const answer = await api("POST", "/api/me/departures/");
+  const message = document.getElementById("leaving-message");
+  const minutes = pageData("page").grace_minutes;
+  message.textContent = answer.ok
+    ? `Goodbye! Shops no longer see you. Your data is deleted in ${minutes} minutes unless you check in again.`
+    : answer.message;
+  if (answer.ok) renderResults([]);
 });
 
 document.getElementById("sound-on").addEventListener("click", (event) => {

@@ -60,13 +60,25 @@ def test_patch_ranking_only_keeps_wants(api):
     assert customer.desires.count() == 1
 
 
-def test_patch_with_no_wants_is_refused(api):
+def test_patch_with_no_wants_cancels_them_all_and_withdraws_the_cards(api):
+    # Given a shopper sighted at a shop that has what they want: a card there.
+    shop = ShopFactory(slug="sole")
+    make_item(shop, "Running Shoes")
     shopper = make_customer("running shoes")
+    kiosk = make_kiosk(shop)
+    customer_sight(kiosk=kiosk.kiosk, customer=shopper.customer)
+    assert Card.objects.filter(customer=shopper.customer).exists()
 
+    # When they cancel every want (S38).
     response = api.patch("/api/me/", {"desires": []}, format="json", **bearer(shopper))
 
-    assert response.status_code == 400
-    assert Customer.objects.get().desires.count() == 1
+    # Then they stay, with no wants, no results and no card.
+    assert response.status_code == 200
+    assert response.json()["desires"] == []
+    assert response.json()["results"] == []
+    customer = Customer.objects.get()
+    assert customer.desires.count() == 0
+    assert not Card.objects.filter(customer=customer).exists()
 
 
 def test_delete_erases_everything_with_face_file(
