@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -312,20 +312,20 @@ def cards_withdraw_all(*, customer: Any) -> None:
         realtime.push(realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
 
 
-def customers_refresh_for_item(*, item: Any) -> int:
-    """A new item is on the shelves: rerun matching for the shoppers now in the mall whose
-    wants it matches, so their phone gets ``shops.update`` and the shop gets their card.
+def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
+    """Items became available (new, restocked from 0, imported, renamed, kept longer):
+    rerun matching for the shoppers now in the mall whose wants match any of them, so
+    their phone gets ``shops.update`` and the shops they head for get their card.
 
     Bounded by the shoppers present (sighted and not out of range), never by the stock:
-    the item is checked against each present shopper's wants with the engine. Returns how
-    many shoppers were refreshed.
+    their wants ask the index (each distinct phrase once), and the answer is intersected
+    with ``item_ids``. Returns how many shoppers were refreshed.
     """
-    if item.quantity <= 0:
+    changed = set(item_ids)
+    if not changed:
         return 0
     now = timezone.now()
-    synonyms = synonyms_current()
-    terms = engine.item_terms(item.name, item.keywords)
-    present = (
+    present = list(
         Customer.objects.filter(
             last_kiosk__isnull=False, out_of_range_since__isnull=True, expires_at__gt=now
         )
@@ -334,12 +334,25 @@ def customers_refresh_for_item(*, item: Any) -> int:
             Prefetch("desires", queryset=DesiredProduct.objects.filter(expires_at__gt=now))
         )
     )
+    desires = [desire for customer in present for desire in customer.desires.all()]
+    if not desires:
+        return 0
+    answers = desire_candidates(desires, synonyms_current())
+    wanting = {
+        desire.customer_id
+        for desire, (found, _) in zip(desires, answers, strict=True)
+        if found.items & changed
+    }
     refreshed = 0
     for customer in present:
-        if any(
-            engine.want_matches(engine.want_phrases(d.name, d.keywords), terms, synonyms)
-            for d in customer.desires.all()
-        ):
+        if customer.pk in wanting:
             cards_refresh(customer=customer, at=customer_position(customer))
             refreshed += 1
     return refreshed
+
+
+def customers_refresh_for_item(*, item: Any) -> int:
+    """``customers_refresh_for_items`` of one item, if it is in stock."""
+    if item.quantity <= 0:
+        return 0
+    return customers_refresh_for_items(item_ids=[item.pk])

@@ -10,10 +10,14 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from mall.admin import ReadOnlyAdmin
-from matching.services import stock_items_index
 from stock.imports import KEYWORD_MAX, KEYWORDS_MAX
 from stock.models import Sale, StockItem
-from stock.services import stock_item_delete, stock_item_update, stock_items_validity_extend
+from stock.services import (
+    stock_item_delete,
+    stock_item_save,
+    stock_item_update,
+    stock_items_validity_extend,
+)
 
 #: Days the "extend validity" action adds.
 EXTEND_DAYS = 7
@@ -55,8 +59,7 @@ class StockItemAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: StockItem, form: ModelForm, change: bool
     ) -> None:
         if not change:
-            super().save_model(request, obj, form, change)
-            stock_items_index(items=[obj])
+            stock_item_save(item=obj)
             return
         changes = {field: form.cleaned_data[field] for field in form.changed_data}
         stock_item_update(item=obj, changes=changes)

@@ -21,7 +21,11 @@ from mall.selectors import retention_current
 from matching import engine
 from matching.models import Card
 from matching.selectors import synonyms_current
-from matching.services import customers_refresh_for_item, stock_items_index
+from matching.services import (
+    customers_refresh_for_item,
+    customers_refresh_for_items,
+    stock_items_index,
+)
 from stock.models import Sale, StockItem
 
 
@@ -74,9 +78,10 @@ def stock_items_import(
     count = 0
     batch: list[tuple[Shop, StockInput]] = []
 
-    def flush() -> None:
+    def flush() -> list[int]:
         nonlocal count
         ids = _stock_rows_insert(batch, now=now, default_days=default_days)
+        rows_data = list(batch)
         stock_items_index(
             items=[
                 _NewItem(pk=pk, name=data.name, keywords=data.keywords)
@@ -87,14 +92,18 @@ def stock_items_import(
         if progress:
             progress(len(ids))
         batch.clear()
+        return [pk for pk, (_, data) in zip(ids, rows_data, strict=True) if data.quantity > 0]
 
+    new_ids: list[int] = []
     with transaction.atomic():
         for row in rows:
             batch.append(row)
             if len(batch) >= batch_size:
-                flush()
+                new_ids += flush()
         if batch:
-            flush()
+            new_ids += flush()
+        # A restock for the shoppers here now (flow 5b), through the index.
+        customers_refresh_for_items(item_ids=new_ids)
     return count
 
 
@@ -167,19 +176,35 @@ def _stock_rows_insert(
     return ids
 
 
-def stock_item_update(*, item: StockItem, changes: dict) -> StockItem:
-    """Change an item's fields; a new name or keywords re-index it."""
+def stock_item_save(*, item: StockItem) -> StockItem:
+    """Save a new item built elsewhere (the admin's form), index it, and tell the shoppers
+    here who want it (a restock, DESIGN.md flow 5b)."""
     with transaction.atomic():
+        item.save()
+        stock_items_index(items=[item])
+        customers_refresh_for_item(item=item)
+    return item
+
+
+def stock_item_update(*, item: StockItem, changes: dict) -> StockItem:
+    """Change an item's fields; a new name or keywords re-index it. An item that becomes
+    available (quantity up from 0, renamed, kept longer) reaches the shoppers here who
+    want it (flow 5b); shoppers holding a card at the shop are matched again."""
+    with transaction.atomic():
+        was_empty = item.quantity <= 0 or item.expires_at <= timezone.now()
         valid_days = changes.pop("valid_days", None)
         for field, value in changes.items():
             setattr(item, field, value)
         if valid_days is not None:
             item.expires_at = _expiry(valid_days, timezone.now())
         item.save()
-        if {"name", "keywords"} & changes.keys():
+        renamed = bool({"name", "keywords"} & changes.keys())
+        if renamed:
             stock_items_index(items=[item])
-        if "quantity" in changes or valid_days is not None:
+        if "quantity" in changes or valid_days is not None or renamed:
             _shop_cards_refresh(shop_id=item.shop_id)
+        if item.quantity > 0 and (was_empty or renamed):
+            customers_refresh_for_items(item_ids=[item.pk])
     return item
 
 
@@ -193,7 +218,12 @@ def stock_items_validity_extend(*, item_ids: list[int], days: int) -> int:
         running = items.filter(expires_at__gt=now).update(
             expires_at=F("expires_at") + timedelta(days=days)
         )
-        late = items.filter(expires_at__lte=now).update(expires_at=now + timedelta(days=days))
+        late_ids = list(items.filter(expires_at__lte=now).values_list("pk", flat=True))
+        late = StockItem.objects.filter(pk__in=late_ids).update(
+            expires_at=now + timedelta(days=days)
+        )
+        # Items past their expiry but not yet purged are offered again: a restock.
+        customers_refresh_for_items(item_ids=late_ids)
     return late + running
 
 

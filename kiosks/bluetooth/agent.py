@@ -32,6 +32,7 @@ import httpx
 
 from kiosks.bluetooth.protocol import (
     Bye,
+    Erase,
     Error,
     Hello,
     Message,
@@ -161,6 +162,10 @@ class ServerClient:
             headers={"Authorization": f"Bearer {token}"},
             json={"desires": [desire.to_json() for desire in message.desires]},
         )
+
+    async def erase(self, token: str) -> None:
+        """Delete everything about the shopper (their own call: bearer token)."""
+        await self._call("DELETE", ME, headers={"Authorization": f"Bearer {token}"})
 
     async def depart(self, token: str) -> None:
         """Report that the shopper's handheld left this kiosk's range."""
@@ -371,6 +376,11 @@ class KioskAgent:
                     "yes" if message.face_jpeg else "no",
                 )
                 return Registered(code=code, token=new_token), new_token
+            if isinstance(message, Erase):
+                await self.server.erase(message.token)
+                logger.info("handheld %s: erased", peer)
+                # Nothing is left to depart: the link's token is forgotten.
+                return Shops(results=()), None
             if isinstance(message, Update):
                 await self.server.update(message.token, message)
                 results = await self.server.sight(message.token)

@@ -21,6 +21,7 @@ from kiosks.bluetooth.protocol import (
     MIN_LEVEL,
     Bye,
     Desire,
+    Erase,
     Error,
     Hello,
     Message,
@@ -107,10 +108,13 @@ def format_results(results: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -
             item = offer.get("item") or {}
             distance = offer.get("distance_m")
             where = f"{distance:.0f} m" if isinstance(distance, int | float) else "?"
+            more = offer.get("more_here")
             lines.append(
                 f"  {rank}. {shop.get('name', '?')} (floor {shop.get('floor', '?')}, {where})"
                 f" - {item.get('name', '?')} {item.get('price', '?')}"
-                f" ({item.get('quantity', '?')} left)"
+                f" ({item.get('quantity', '?')} left"
+                + (f", {more} more here" if isinstance(more, int) and more > 0 else "")
+                + ")"
             )
     return "\n".join(lines)
 
@@ -119,7 +123,9 @@ def format_results(results: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -
 class PdaOptions:
     """What ``manage.py pda`` was asked to do."""
 
-    action: str = "hello"  # hello, register, update, forget
+    action: str = "hello"  # hello, register, update, erase, login, forget
+    #: ``login``: the code and secret key shown by the entrance page.
+    login: tuple[str, ...] = ()
     transport: str = "tcp-client:127.0.0.1:7890"
     token_file: Path = field(default_factory=default_token_file)
     wants: list[str] = field(default_factory=list)
@@ -158,9 +164,16 @@ async def run_pda(options: PdaOptions, out: TextIO = sys.stdout) -> int:
         gone = tokens.forget()
         _say(out, "Token forgotten." if gone else "There was no token.")
         return 0
+    if options.action == "login":
+        if len(options.login) != 2 or not all(part.strip() for part in options.login):
+            raise PdaError("login takes the code and the secret key: pda login CODE KEY")
+        code, token = (part.strip() for part in options.login)
+        tokens.save(code, token)
+        _say(out, f"Saved. This handheld now carries customer {code}; run `pda` near a kiosk.")
+        return 0
     saved = tokens.load()
     wants = tuple(parse_want(text) for text in options.wants)
-    if options.action in ("hello", "update") and saved is None:
+    if options.action in ("hello", "update", "erase") and saved is None:
         raise PdaError("no token yet: run `pda register --want ...` first")
     if options.action in ("register", "update") and options.action == "register" and not wants:
         raise PdaError("say what you want: --want 'running shoes:4'")
@@ -195,6 +208,13 @@ async def run_pda(options: PdaOptions, out: TextIO = sys.stdout) -> int:
         elif options.action == "update":
             assert saved is not None
             reply = await _ask(frames, Update(token=saved["token"], desires=wants))
+            if not wants:
+                _say(out, "All your wants are cancelled; shops no longer see you.")
+        elif options.action == "erase":
+            assert saved is not None
+            reply = await _ask(frames, Erase(token=saved["token"]))
+            tokens.forget()
+            _say(out, "Everything about you is deleted from the mall's server.")
         else:
             assert saved is not None
             reply = await _ask(frames, Hello(token=saved["token"]))

@@ -256,6 +256,21 @@ class Update(Message):
 
 
 @dataclass(frozen=True, slots=True)
+class Erase(Message):
+    """Handheld to kiosk: "delete everything about this shopper now"."""
+
+    TYPE: ClassVar[str] = "erase"
+    token: str
+
+    def body(self) -> dict[str, Any]:
+        return {"token": self.token}
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> Erase:
+        return cls(token=_token(body))
+
+
+@dataclass(frozen=True, slots=True)
 class Bye(Message):
     """Handheld to kiosk: "I am leaving" (the same as the link dropping)."""
 
@@ -323,7 +338,7 @@ class Error(Message):
 
 
 MESSAGE_TYPES: Final[dict[str, type[Message]]] = {
-    kind.TYPE: kind for kind in (Hello, Register, Update, Bye, Shops, Registered, Error)
+    kind.TYPE: kind for kind in (Hello, Register, Update, Erase, Bye, Shops, Registered, Error)
 }
 
 

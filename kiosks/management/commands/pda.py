@@ -23,9 +23,14 @@ class Command(BaseCommand):
             "action",
             nargs="?",
             default="hello",
-            choices=["hello", "register", "update", "forget"],
+            choices=["hello", "register", "update", "erase", "login", "forget"],
             help="hello: get the list (default); register: new shopper; update: replace "
-            "wants; forget: delete the saved token",
+            "wants (none: cancel them all); erase: delete everything about you; login CODE "
+            "KEY: carry the code and key the entrance page showed; forget: delete the saved "
+            "token",
+        )
+        parser.add_argument(
+            "login", nargs="*", metavar="CODE KEY", help="with login: the code and secret key"
         )
         parser.add_argument(
             "--want",
@@ -54,6 +59,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         pda = PdaOptions(
             action=options["action"],
+            login=tuple(options["login"]),
             transport=options["transport"],
             token_file=options["token_file"],
             wants=options["want"],

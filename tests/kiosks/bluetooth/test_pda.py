@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from customers.models import Customer
 from kiosks.bluetooth.agent import Backoff, running_kiosk
 from kiosks.bluetooth.pda import (
     BELL,
@@ -21,7 +22,8 @@ from kiosks.bluetooth.pda import (
     run_pda,
 )
 from kiosks.bluetooth.protocol import Desire
-from tests.factories import ShopFactory, make_item, make_kiosk
+from matching.models import Card
+from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 
 
 def test_want_with_level_and_keywords_is_parsed() -> None:
@@ -126,3 +128,80 @@ def test_pda_in_another_process_registers_over_the_served_radio_and_rings_the_be
     assert f"Your customer code is {saved['code']}" in printed
     assert "1. Runners World (floor 0, 0 m) - Running Shoes 95.00" in printed
     assert BELL in printed
+
+
+def test_login_keeps_the_code_and_key_the_entrance_showed(tmp_path: Path) -> None:
+    out = io.StringIO()
+    token_file = tmp_path / "pda.json"
+
+    status = asyncio.run(
+        run_pda(
+            PdaOptions(action="login", login=("K7Q2XB", "secret-key"), token_file=token_file),
+            out=out,
+        )
+    )
+
+    assert status == 0
+    assert TokenFile(token_file).load() == {"code": "K7Q2XB", "token": "secret-key"}
+    assert "K7Q2XB" in out.getvalue()
+
+
+@pytest.mark.parametrize("login", [(), ("K7Q2XB",), ("K7Q2XB", " ")])
+def test_login_without_code_and_key_says_how(tmp_path: Path, login: tuple[str, ...]) -> None:
+    with pytest.raises(PdaError, match="pda login CODE KEY"):
+        asyncio.run(run_pda(PdaOptions(action="login", login=login, token_file=tmp_path / "t")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entrance_shopper_carries_a_handheld_cancels_all_wants_then_erases(
+    live_server: Any, tmp_path: Path
+) -> None:
+    # Given a shopper who registered at the entrance page, and a kiosk in a shoe shop
+    shop = ShopFactory(slug="runners", name="Runners World")
+    make_item(shop, "Running Shoes", price="95.00")
+    key = make_kiosk(shop, name="kiosk-runners").key
+    shopper = make_customer("running shoes")
+    token_file = tmp_path / "pda.json"
+    outputs: dict[str, str] = {}
+
+    async def main() -> None:
+        async with running_kiosk(
+            server=live_server.url,
+            key=key,
+            transport="virtual:127.0.0.1:0",
+            queue_dir=tmp_path / "queue",
+            backoff=Backoff(first=0.05),
+            max_connections=1,
+        ) as kiosk:
+            host, port = kiosk.radio.served_at
+            for action, extra in (
+                ("login", {"login": (shopper.customer.code, shopper.token)}),
+                ("hello", {}),
+                ("update", {}),
+                ("erase", {}),
+            ):
+                out = io.StringIO()
+                await run_pda(
+                    PdaOptions(
+                        action=action,
+                        transport=f"tcp-client:{host}:{port}",
+                        token_file=token_file,
+                        scan_seconds=1.0,
+                        **extra,
+                    ),
+                    out=out,
+                )
+                outputs[action] = out.getvalue()
+                if action == "update":
+                    # When the wants are cancelled: the shopper stays, their card goes
+                    customer = await Customer.objects.aget(pk=shopper.customer.pk)
+                    assert await customer.desires.acount() == 0
+                    assert not await Card.objects.filter(customer=customer).aexists()
+
+    asyncio.run(main())
+    # Then the list came with the entrance's key, and erase left nothing behind
+    assert "1. Runners World" in outputs["hello"]
+    assert "cancelled" in outputs["update"]
+    assert "deleted" in outputs["erase"]
+    assert not Customer.objects.filter(pk=shopper.customer.pk).exists()
+    assert TokenFile(token_file).load() is None
