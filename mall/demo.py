@@ -153,6 +153,8 @@ def _kiosks_load(shops: list[Shop]) -> dict[str, str]:
             keys[name] = kiosk_key_rotate(kiosk=existing[name]).key
         else:
             keys[name] = kiosk_create(name=name, **where).key
+    # The entrance page (/kiosk/) registers shoppers at the entrance kiosk: a sighting.
+    Kiosk.objects.filter(name=ENTRANCE_KIOSK).update(is_entrance=True)
     return keys
 
 
