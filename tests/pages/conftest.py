@@ -49,6 +49,8 @@ class Server:
     kiosk_key: str
     #: Session cookie (name, value) of each seeded clerk, logged in.
     clerk_cookies: dict[str, tuple[str, str]]
+    #: The check-in code of the kiosk in the "rain" shop.
+    checkin_code: str = ""
 
     def sight(self, token: str) -> httpx.Response:
         """A kiosk at the entrance reports the shopper with ``token``."""
@@ -83,6 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             clerk_cookies={
                 name: (seeded["cookie"], key) for name, key in seeded["sessions"].items()
             },
+            checkin_code=seeded["checkin_code"],
         )
 
 

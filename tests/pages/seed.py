@@ -16,6 +16,7 @@ def main() -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from kiosks.models import Kiosk
     from mall.services import clerk_create
     from tests.factories import ShopFactory, make_item, make_kiosk
 
@@ -37,9 +38,17 @@ def main() -> None:
         session.save()
         sessions[username] = session.session_key
     kiosk = make_kiosk(floor=0, x=0, y=0, name="entrance")
+    # The entrance page registers there (a sighting); the rain shop's kiosk has a QR code.
+    Kiosk.objects.filter(pk=kiosk.kiosk.pk).update(is_entrance=True)
+    rain_kiosk = make_kiosk(rain, name="rain-kiosk").kiosk
     print(
         json.dumps(
-            {"kiosk_key": kiosk.key, "sessions": sessions, "cookie": settings.SESSION_COOKIE_NAME}
+            {
+                "kiosk_key": kiosk.key,
+                "sessions": sessions,
+                "cookie": settings.SESSION_COOKIE_NAME,
+                "checkin_code": rain_kiosk.checkin_code,
+            }
         )
     )
 
