@@ -65,7 +65,8 @@ def _registration_page(
             return None, customer_register_at(kiosk=kiosk, radio=False, **fields)
         except DomainError as error:
             form.add_error("face_image" if "image" in error.code else None, error.message)
-    rows = form.want_rows or [{"name": "", "keywords": "", "level": "3"}] * EMPTY_WANT_ROWS
+    empty_rows = 1 if context.get("on_phone") else EMPTY_WANT_ROWS
+    rows = form.want_rows or [{"name": "", "keywords": "", "level": "3"}] * empty_rows
     page = render(
         request,
         template,

@@ -79,7 +79,7 @@ class KioskAdmin(admin.ModelAdmin):
                 "kiosk": kiosk,
                 "title": kiosk.shop.name if kiosk.shop_id else kiosk.name,
                 "url": url,
-                "qr_svg": segno.make(url, error="m").svg_inline(scale=8, border=2),
+                "qr_svg": segno.make(url, error="m").svg_inline(scale=8, border=2, omitsize=True),
             },
         )
 

@@ -71,7 +71,9 @@ def shop_screen(request: HttpRequest, slug: str) -> HttpResponse:
     checkin_url = checkin_svg = None
     if kiosk is not None:
         checkin_url = request.build_absolute_uri(kiosk_checkin_path(kiosk))
-        checkin_svg = segno.make(checkin_url, error="m").svg_inline(scale=4, border=2)
+        checkin_svg = segno.make(checkin_url, error="m").svg_inline(
+            scale=4, border=2, omitsize=True
+        )
     return render(
         request,
         "stock/screen.html",
