@@ -137,3 +137,14 @@ def test_extension_adds_its_option_and_is_started_and_stopped_around_the_server(
     assert served == [["-b", "127.0.0.1", "-p", "8123", "mall.asgi:application"]]
     assert extension.calls == [("start", 11, "http://127.0.0.1:8123", True), ("stop",)]
     assert purges == [30.0, "stopped"]
+
+
+def test_demo_prints_a_working_phone_checkin_and_marks_its_entrance():
+    out = run_demo()
+
+    line = next(line for line in out.splitlines() if "Phone check-in at" in line)
+    path = "/" + line.split("/", 3)[3].strip()
+    page = Client().get(path)
+    assert page.status_code == 200
+    assert b"Check in at" in page.content
+    assert Kiosk.objects.get(is_entrance=True).name == demo_module.ENTRANCE_KIOSK

@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from kiosks.selectors import kiosk_checkin_path, kiosks_of_shop
 from mall.demo import ENTRANCE_KIOSK, DemoMall, demo_extensions_arguments, demo_load, demo_serve
+from mall.selectors import shop_by_slug
 from mall.services import PurgeReport
 
 
@@ -60,6 +62,8 @@ class Command(BaseCommand):
             f"  Shop dashboard (clerks)    {url}/shop/",
             f"  Admin (mall staff)         {url}/admin/",
             f"  API docs                   {url}/api/docs/",
+            f"  Shop screen (check-in QR)  {url}/shop/{demo.clerk[2]}/screen/",
+            f"  Phone check-in at {demo.clerk[2]}: {url}{_checkin_path(demo.clerk[2])}",
             "",
             f"  Clerk of {clerk_shop}: {clerk} / {clerk_password}",
             f"  Admin: {admin} / {admin_password}",
@@ -81,3 +85,9 @@ class Command(BaseCommand):
     def _purged(self, report: PurgeReport) -> None:
         if report.wants or report.customers_expired or report.customers_departed or report.stock:
             self.stdout.write(f"{timezone.now():%H:%M:%S} {report}")
+
+
+def _checkin_path(shop_slug: str) -> str:
+    """Where a phone checks in at ``shop_slug``'s kiosk (the QR code on its screen)."""
+    kiosk = next(iter(kiosks_of_shop(shop_by_slug(shop_slug).pk)), None)
+    return kiosk_checkin_path(kiosk) if kiosk is not None else "(no kiosk)"
