@@ -99,7 +99,12 @@ def kiosk_form(request: HttpRequest) -> HttpResponse:
         request,
         kiosk=kiosk,
         template="customers/kiosk_form.html",
-        context={"kiosk": kiosk, "kiosk_unknown": bool(name) and kiosk is None},
+        context={
+            "kiosk": kiosk,
+            "kiosk_unknown": bool(name) and kiosk is None,
+            # The search box ranks from the entrance kiosk (its check-in code is public).
+            "entrance": {"checkin": kiosk.checkin_code} if kiosk else None,
+        },
     )
     if page is not None:
         return page
@@ -163,7 +168,7 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
         request,
         kiosk=kiosk,
         template="customers/kiosk_form.html",
-        context={"kiosk": kiosk, "on_phone": True},
+        context={"kiosk": kiosk, "on_phone": True, "entrance": {"checkin": kiosk.checkin_code}},
     )
     if page is not None:
         return page

@@ -1,5 +1,15 @@
 // Entrance kiosk: more want rows, and a webcam photo that lands in the same file input as an
 // upload, so the form posts one way whichever was used (and works without a camera).
+import { pageData } from "./live.js";
+import { wireSearch } from "./search.js";
+
+wireSearch({
+  form: document.getElementById("search-form"),
+  input: document.getElementById("search-q"),
+  list: document.getElementById("search-results"),
+  message: document.getElementById("search-message"),
+  position: () => pageData("entrance"),
+});
 
 const wants = document.getElementById("wants");
 document.getElementById("add-want").addEventListener("click", () => {

@@ -1,6 +1,7 @@
 // Phone page: the live ranked list (/ws/me/), wants, sharing, requests, erasure. The paired
 // session authorises the API calls; no token is ever held by this page.
 import { api, chime, liveSocket, pageData, showStatus, unlockSound } from "./live.js";
+import { wireSearch } from "./search.js";
 
 const profile = pageData("profile");
 const results = document.getElementById("results");
@@ -148,31 +149,13 @@ document.getElementById("delete-me").addEventListener("click", async () => {
 });
 
 // Search: who has it, from where the shopper was last seen (anyone may ask).
-document.getElementById("search-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const q = document.getElementById("search-q").value.trim();
-  const list = document.getElementById("search-results");
-  const message = document.getElementById("search-message");
-  list.replaceChildren();
-  if (!q) { message.textContent = "Type what you are looking for."; return; }
-  const params = new URLSearchParams({ q, ranking: document.getElementById("ranking").value });
-  const at = profile.at;
-  if (at) { params.set("floor", at.floor); params.set("x", at.x); params.set("y", at.y); }
-  const answer = await api("GET", `/api/search/?${params}`);
-  if (!answer.ok) { message.textContent = answer.message; return; }
-  message.textContent = answer.data.total
-    ? `${answer.data.total} item${answer.data.total > 1 ? "s" : ""} in the mall.`
-    : "No shop has it right now.";
-  for (const hit of answer.data.results) {
-    const item = element("li", "offer");
-    item.append(
-      element("strong", "shop", hit.shop.name),
-      element("span", "price", hit.item.price),
-      element("span", "item", `${hit.item.name}${hit.similar ? " (similar)" : ""}`),
-      element("span", "where", `floor ${hit.shop.floor}${hit.distance_m == null ? "" : ` · ${Math.round(hit.distance_m)} m`}`),
-    );
-    list.append(item);
-  }
+wireSearch({
+  form: document.getElementById("search-form"),
+  input: document.getElementById("search-q"),
+  list: document.getElementById("search-results"),
+  message: document.getElementById("search-message"),
+  position: () => profile.at,
+  ranking: () => document.getElementById("ranking").value,
 });
 
 document.getElementById("leaving").addEventListener("click", async () => {
