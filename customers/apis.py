@@ -223,7 +223,7 @@ class MeCheckinsApi(APIView):
 
 
 class MeDeparturesApi(APIView):
-    """ "I'm leaving": cards withdrawn now, data erased after ``DEPARTURE_GRACE``."""
+    """The shopper says they are leaving: cards withdrawn now, data erased after the grace."""
 
     permission_classes = [IsShopper]
 
