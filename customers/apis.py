@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from customers.faces import MAX_BYTES
 from customers.models import Customer, PaymentMethod, Ranking, ShopRequest
-from customers.selectors import customer_by_code, customer_visible_to_shop
+from customers.selectors import customer_by_code, customer_visible_to_shop, shop_shares
 from customers.services import (
     DesireInput,
     customer_delete,
@@ -22,6 +22,7 @@ from customers.services import (
     customer_update,
     desire_note_set,
     share_create,
+    share_withdraw,
     shop_request_create,
     shop_request_payload,
     shop_request_reply,
@@ -30,9 +31,20 @@ from kiosks.services import customer_checkin, customer_leave, customer_register_
 from mall.authentication import KioskKeyAuthentication
 from mall.errors import NotFound
 from mall.parsers import json_loads
-from mall.permissions import IsShopper, request_customer, request_kiosk, shop_for_request, validated
+from mall.permissions import (
+    IsShopper,
+    request_customer,
+    request_kiosk,
+    shop_for_clerk,
+    shop_for_request,
+    validated,
+)
 from mall.selectors import shop_by_slug
+from matching import realtime
 from matching.selectors import customer_results
+from stock.models import Hold
+from stock.selectors import customer_alternatives_payload, customer_holds_payload
+from stock.services import alternative_accept, alternative_dismiss, hold_cancel
 
 MAX_DESIRES = 20
 MAX_KEYWORDS = 10
@@ -99,6 +111,14 @@ def customer_profile(customer: Customer) -> dict[str, Any]:
     }
 
 
+def customer_serving(customer: Customer) -> dict[str, Any]:
+    """What shops do for the shopper: ``holds`` and ``alternatives`` (GET /api/me/)."""
+    return {
+        "holds": customer_holds_payload(customer_id=customer.pk),
+        "alternatives": customer_alternatives_payload(customer_id=customer.pk),
+    }
+
+
 def me_profile(customer: Customer) -> dict[str, Any]:
     """What the shopper sees of themself: the profile, where they were last seen (``at``,
     null when not in the mall's sight) and their latest list (``[]`` before any sighting)."""
@@ -108,7 +128,12 @@ def me_profile(customer: Customer) -> dict[str, Any]:
         floor, x, y = kiosk.position
         at = {"kiosk": kiosk.name, "floor": floor, "x": x, "y": y}
     results = customer_results(customer=customer) if at is not None else []
-    return {**customer_profile(customer), "at": at, "results": results}
+    return {
+        **customer_profile(customer),
+        "at": at,
+        "results": results,
+        **customer_serving(customer),
+    }
 
 
 class RegistrationThrottle(ScopedRateThrottle):
@@ -201,7 +226,9 @@ class MeApi(APIView):
             ranking=data.get("ranking"),
             payment_method=data.get("payment_method"),
         )
-        return Response({**customer_profile(customer), "results": results})
+        return Response(
+            {**customer_profile(customer), **customer_serving(customer), "results": results}
+        )
 
     def delete(self, request: Request) -> Response:
         customer_delete(customer=request_customer(request))
@@ -246,6 +273,49 @@ class MeSharesApi(APIView):
         data = validated(self.InputSerializer, request.data)
         share = share_create(customer=request_customer(request), shop=shop_by_slug(data["shop"]))
         return Response({"shop": share.shop.slug, "created_at": share.created_at}, status=201)
+
+
+class MeShareDetailApi(APIView):
+    """The shopper withdraws their share with a shop."""
+
+    permission_classes = [IsShopper]
+
+    def delete(self, request: Request, slug: str) -> Response:
+        share_withdraw(customer=request_customer(request), shop=shop_by_slug(slug))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeHoldDetailApi(APIView):
+    """The shopper cancels a hold a shop made for them."""
+
+    permission_classes = [IsShopper]
+
+    def delete(self, request: Request, hold_id: int) -> Response:
+        hold = Hold.objects.filter(pk=hold_id, customer=request_customer(request)).first()
+        if hold is None:
+            raise NotFound("No such hold for you.", code="unknown_hold")
+        hold_cancel(hold=hold)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeAlternativeAcceptApi(APIView):
+    """The shopper accepts an alternative: one unit is held for them."""
+
+    permission_classes = [IsShopper]
+
+    def post(self, request: Request, alternative_id: int) -> Response:
+        hold = alternative_accept(customer=request_customer(request), alternative_id=alternative_id)
+        return Response(realtime.hold_payload(hold), status=status.HTTP_201_CREATED)
+
+
+class MeAlternativeDetailApi(APIView):
+    """The shopper dismisses an alternative."""
+
+    permission_classes = [IsShopper]
+
+    def delete(self, request: Request, alternative_id: int) -> Response:
+        alternative_dismiss(customer=request_customer(request), alternative_id=alternative_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeRequestsApi(APIView):
@@ -303,10 +373,20 @@ class ShopCustomerFaceApi(APIView):
 
 
 class ShopSharesApi(APIView):
-    """A clerk typed or scanned a shopper's code: the shopper showed it, so it is a share."""
+    """GET: who shared with the shop, with their wants. POST: a clerk typed or scanned a
+    shopper's code: the shopper showed it, so it is a share."""
 
     class InputSerializer(serializers.Serializer):
         customer = serializers.CharField(max_length=20)
+
+    def get(self, request: Request, slug: str) -> Response:
+        shop = shop_for_clerk(request, slug)
+        return Response(
+            [
+                realtime.share_payload(share, list(share.customer.desires.all()))
+                for share in shop_shares(shop_id=shop.pk)
+            ]
+        )
 
     @extend_schema(request=InputSerializer)
     def post(self, request: Request, slug: str) -> Response:

@@ -43,8 +43,19 @@ def customer_by_code(code: str) -> Customer:
 
 
 def customer_visible_to_shop(*, customer: Customer, shop_id: int) -> bool:
-    """A shop may read a shopper after a share, or while it holds their live card."""
+    """A shop may read a shopper after a share, or while it holds their live card or keeps
+    an item for them (a hold made while it saw them)."""
     return (
         Share.objects.filter(customer=customer, shop_id=shop_id).exists()
         or customer.cards.filter(shop_id=shop_id).exists()
+        or customer.holds.filter(shop_id=shop_id).exists()
+    )
+
+
+def shop_shares(*, shop_id: int, limit: int = 200) -> list[Share]:
+    """The live shoppers who shared with a shop, newest share first, with their wants."""
+    return list(
+        Share.objects.filter(shop_id=shop_id, customer__expires_at__gt=timezone.now())
+        .select_related("customer")
+        .prefetch_related("customer__desires")[:limit]
     )

@@ -17,8 +17,11 @@ from mall.errors import DomainError, NotFound
 from mall.models import Shop
 from mall.selectors import retention_current
 from matching import realtime
+from matching import services as matching_services
 from matching.engine import Position
 from matching.services import cards_refresh, cards_withdraw_all, desires_found_set
+from stock.models import Hold, StockItem
+from stock.selectors import customer_alternatives_payload, customer_holds_payload
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a till
 CODE_LENGTH = 6
@@ -164,6 +167,7 @@ def customer_refresh(*, customer: Customer) -> list[dict[str, Any]]:
 def customer_delete(*, customer: Customer) -> None:
     """Erase a shopper: cards withdrawn everywhere, rows deleted, face file deleted."""
     with transaction.atomic():
+        _holds_release(customer=customer)
         cards_withdraw_all(customer=customer)
         realtime.push(realtime.customer_group(customer.pk), {"type": "me.erased"})
         name = customer.face_image.name if customer.face_image else ""
@@ -194,10 +198,69 @@ def customers_expired_purge(*, now: datetime) -> tuple[int, int]:
     return wants_deleted, len(customers)
 
 
+def _holds_release(*, customer: Customer) -> None:
+    """The shopper is being erased: their held units are free again (a restock for the
+    others), and the shops' cards show no hold for them."""
+    freed = []
+    for hold in Hold.objects.filter(customer=customer).select_related("item"):
+        # Claimed by the DELETE itself: a hold ended meanwhile is not given back twice.
+        if Hold.objects.filter(pk=hold.pk).delete()[0]:
+            was_free = hold.item.free
+            hold.item.release(hold.quantity)
+            if was_free <= 0 < hold.item.free:
+                freed.append(hold.item)
+    if freed:
+        items_restocked(items=freed)
+
+
+def holds_push(*, customer: Customer, shop_id: int | None) -> None:
+    """After a change to a shopper's holds or alternatives (on commit): the shop's screens
+    get ``hold.update`` (what it holds for them now), the shopper's phone ``holds.update``.
+    ``shop_id`` None: only the phone (an alternative changed)."""
+    if shop_id is not None:
+        realtime.push(
+            realtime.shop_group(shop_id),
+            realtime.hold_update_message(
+                customer.code, customer_holds_payload(customer_id=customer.pk, shop_id=shop_id)
+            ),
+        )
+    realtime.push(
+        realtime.customer_group(customer.pk),
+        realtime.holds_update_message(
+            customer_holds_payload(customer_id=customer.pk),
+            customer_alternatives_payload(customer_id=customer.pk),
+        ),
+    )
+
+
+def items_restocked(*, items: list[StockItem]) -> None:
+    """Items became available (restocked, or units no longer held): the shoppers in the
+    mall who want them get their lists and cards again (flow 5b)."""
+    matching_services.customers_refresh_for_items(
+        item_ids=[item.pk for item in items if item.free > 0]
+    )
+
+
 def share_create(*, customer: Customer, shop: Shop) -> Share:
-    """Let ``shop`` read ``customer``'s wants and receive their requests."""
-    share, _ = Share.objects.get_or_create(customer=customer, shop=shop)
+    """Let ``shop`` read ``customer``'s wants and receive their requests; the shop's
+    screens get ``share.new`` (again on a repeated share: the wants may have changed)."""
+    with transaction.atomic():
+        share, _ = Share.objects.get_or_create(customer=customer, shop=shop)
+        realtime.push(
+            realtime.shop_group(shop.pk),
+            realtime.share_new_message(realtime.share_payload(share, list(customer.desires.all()))),
+        )
     return share
+
+
+def share_withdraw(*, customer: Customer, shop: Shop) -> None:
+    """The shopper takes back their share: the shop no longer sees them (unless it holds
+    their live card), and its screens drop them from the shared list (``share.withdraw``)."""
+    with transaction.atomic():
+        deleted, _ = Share.objects.filter(customer=customer, shop=shop).delete()
+        if not deleted:
+            raise NotFound(f"You have not shared with {shop.name}.", code="no_share")
+        realtime.push(realtime.shop_group(shop.pk), realtime.share_withdraw_message(customer.code))
 
 
 def shop_request_create(*, customer: Customer, shop: Shop, text: str) -> ShopRequest:

@@ -33,3 +33,18 @@ class OutOfStock(DomainError):
 class InvalidImage(DomainError):
     code = "invalid_image"
     status = 400
+
+
+class Conflict(DomainError):
+    """The request is fine but the state does not allow it (e.g. a barcode naming two
+    items, a quantity below what is held)."""
+
+    code = "conflict"
+    status = 409
+
+
+class NotAvailable(DomainError):
+    """Fewer units are free (not sold, not held for someone else) than asked for."""
+
+    code = "not_available"
+    status = 409

@@ -57,6 +57,15 @@ def shop_for_request(request: Request, slug: str) -> Shop:
     return shop
 
 
+def shop_for_clerk(request: Request, slug: str) -> Shop:
+    """The shop named in the URL, if the caller is one of its clerks (or mall staff): a
+    person serving shoppers, never a kiosk key (which reads no shopper's data)."""
+    shop = shop_by_slug(slug)
+    if request_kiosk(request) is not None or not user_is_clerk_of(request.user, shop.pk):
+        raise Forbidden("Only clerks of this shop may do this.")
+    return shop
+
+
 def validated(serializer_class: type[Serializer], data: Any) -> Any:
     """``data`` checked by ``serializer_class``; a ValidationError becomes a 400."""
     serializer = serializer_class(data=data)

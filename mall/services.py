@@ -15,7 +15,7 @@ from django.utils import timezone
 from customers.services import customers_expired_purge
 from kiosks.services import customers_departed_purge
 from mall.models import Membership, Shop
-from stock.services import stock_expired_purge
+from stock.services import holds_expired_purge, stock_expired_purge
 
 
 @dataclass(frozen=True)
@@ -62,21 +62,29 @@ class PurgeReport:
     customers_expired: int
     customers_departed: int
     stock: int
+    holds: int = 0
 
     def __str__(self) -> str:
         return (
             f"purged {self.wants} wants, {self.customers_expired} expired shoppers, "
-            f"{self.customers_departed} departed shoppers, {self.stock} stock items"
+            f"{self.customers_departed} departed shoppers, {self.stock} stock items, "
+            f"{self.holds} holds"
         )
 
 
 def data_purge(*, now: datetime) -> PurgeReport:
-    """Delete what is past its time: departed shoppers, expired wants, shoppers, stock."""
+    """Delete what is past its time: departed shoppers, expired wants, shoppers, holds,
+    stock."""
     departed = customers_departed_purge(now=now, grace_seconds=settings.DEPARTURE_GRACE)
     wants, expired = customers_expired_purge(now=now)
+    holds = holds_expired_purge(now=now)
     stock = stock_expired_purge(now=now)
     return PurgeReport(
-        wants=wants, customers_expired=expired, customers_departed=departed, stock=stock
+        wants=wants,
+        customers_expired=expired,
+        customers_departed=departed,
+        stock=stock,
+        holds=holds,
     )
 
 

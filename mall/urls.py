@@ -12,7 +12,16 @@ from stock import apis as stock_apis
 shop_api = [
     path("stock/", stock_apis.StockListApi.as_view(), name="shop-stock"),
     path("stock/<int:item_id>/", stock_apis.StockDetailApi.as_view(), name="shop-stock-item"),
+    path(
+        "stock/by-barcode/<str:barcode>/",
+        stock_apis.StockByBarcodeApi.as_view(),
+        name="shop-stock-barcode",
+    ),
     path("sales/", stock_apis.SaleCreateApi.as_view(), name="shop-sales"),
+    path("holds/", stock_apis.ShopHoldsApi.as_view(), name="shop-holds"),
+    path("holds/<int:hold_id>/", stock_apis.ShopHoldDetailApi.as_view(), name="shop-hold"),
+    path("alternatives/", stock_apis.ShopAlternativesApi.as_view(), name="shop-alternatives"),
+    path("cards/<str:code>/take/", stock_apis.CardTakeApi.as_view(), name="shop-card-take"),
     path("shares/", customer_apis.ShopSharesApi.as_view(), name="shop-shares"),
     path("requests/", customer_apis.ShopRequestsApi.as_view(), name="shop-requests"),
     path(
@@ -39,6 +48,18 @@ api = [
     path("me/checkins/", customer_apis.MeCheckinsApi.as_view(), name="me-checkins"),
     path("me/departures/", customer_apis.MeDeparturesApi.as_view(), name="me-departures"),
     path("me/shares/", customer_apis.MeSharesApi.as_view(), name="me-shares"),
+    path("me/shares/<slug:slug>/", customer_apis.MeShareDetailApi.as_view(), name="me-share"),
+    path("me/holds/<int:hold_id>/", customer_apis.MeHoldDetailApi.as_view(), name="me-hold"),
+    path(
+        "me/alternatives/<int:alternative_id>/",
+        customer_apis.MeAlternativeDetailApi.as_view(),
+        name="me-alternative",
+    ),
+    path(
+        "me/alternatives/<int:alternative_id>/accept/",
+        customer_apis.MeAlternativeAcceptApi.as_view(),
+        name="me-alternative-accept",
+    ),
     path("me/requests/", customer_apis.MeRequestsApi.as_view(), name="me-requests"),
     path("kiosk/", kiosk_apis.KioskSelfApi.as_view(), name="kiosk-self"),
     path("kiosk/sightings/", kiosk_apis.SightingApi.as_view(), name="kiosk-sightings"),

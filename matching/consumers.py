@@ -94,7 +94,8 @@ class _ForwardingConsumer(AsyncJsonWebsocketConsumer):
 
 class ShopConsumer(_ForwardingConsumer):
     """A shop's screen or dashboard: ``cards.snapshot``, then ``card.show``,
-    ``card.withdraw`` and ``request.new``. Only clerks of the shop (or mall staff)."""
+    ``card.withdraw``, ``card.taken``, ``hold.update``, ``request.new``, ``share.new`` and
+    ``share.withdraw``. Only clerks of the shop (or mall staff)."""
 
     async def authorise(self) -> Subscription:
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -115,10 +116,23 @@ class ShopConsumer(_ForwardingConsumer):
     async def request_new(self, message: dict[str, Any]) -> None:
         await self.forward(message)
 
+    async def share_new(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+    async def share_withdraw(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+    async def card_taken(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+    async def hold_update(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
 
 class MeConsumer(_ForwardingConsumer):
     """A paired phone: ``shops.update`` now and whenever the list changes, replies to the
-    shopper's requests, and ``me.erased`` when their data is gone."""
+    shopper's requests, ``holds.update`` and ``alternative.new`` from shops, and
+    ``me.erased`` when their data is gone."""
 
     async def authorise(self) -> Subscription:
         customer = await _paired_customer(self.scope.get("session"))
@@ -133,6 +147,12 @@ class MeConsumer(_ForwardingConsumer):
         await self.forward(message)
 
     async def request_reply(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+    async def holds_update(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+
+    async def alternative_new(self, message: dict[str, Any]) -> None:
         await self.forward(message)
 
     async def me_erased(self, message: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """The matching index (vocabulary and postings), synonyms, and the live cards."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -81,6 +82,10 @@ class Card(models.Model):
     #: The wants this shop can serve: [{"id", "name", "level"}].
     desires = models.JSONField(default=list)
     seen_at = models.DateTimeField()
+    #: The clerk serving this shopper ("I'll serve them"); None until one takes the card.
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-seen_at", "pk"]

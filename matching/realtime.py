@@ -36,8 +36,15 @@ def card_face_url(customer: Any, shop: Any) -> str | None:
     return reverse("shop-customer-face", kwargs={"slug": shop.slug, "code": customer.code})
 
 
-def card_payload(card: Any, *, face_url: str | None) -> dict[str, Any]:
-    """The customer card a shop sees (DESIGN.md, "Live pushes")."""
+def card_payload(
+    card: Any,
+    *,
+    face_url: str | None,
+    taken_by: str | None = None,
+    holds: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The customer card a shop sees (DESIGN.md, "Live pushes"); ``taken_by`` is the clerk
+    serving them, ``holds`` what this shop holds for them (``hold_payload``)."""
     customer = card.customer
     kiosk = customer.last_kiosk
     desires = card.desires
@@ -51,6 +58,8 @@ def card_payload(card: Any, *, face_url: str | None) -> dict[str, Any]:
         "seen_at_kiosk": kiosk.name if kiosk else None,
         "distance_m": round(card.distance_m, 1),
         "seen_at": card.seen_at.isoformat(),
+        "taken_by": taken_by,
+        "holds": holds or [],
     }
 
 
@@ -72,6 +81,92 @@ def request_new_message(request: dict[str, Any]) -> dict[str, Any]:
 
 def shops_update_message(results: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "shops.update", "results": results}
+
+
+def shop_place(shop: Any) -> dict[str, Any]:
+    """A shop as the shopper's list names it: where to go."""
+    return {"slug": shop.slug, "name": shop.name, "floor": shop.floor, "x": shop.x, "y": shop.y}
+
+
+def hold_payload(hold: Any) -> dict[str, Any]:
+    """Units of an item kept for a shopper (``stock.models.Hold``), as the shop and the
+    shopper both see it."""
+    item = hold.item
+    return {
+        "id": hold.pk,
+        "customer": hold.customer.code,
+        "shop": shop_place(hold.shop),
+        "item": {
+            "id": item.pk,
+            "name": item.name,
+            "price": f"{item.price:.2f}",
+            "barcode": item.barcode,
+        },
+        "quantity": hold.quantity,
+        "until": hold.until.isoformat(),
+        "created_at": hold.created_at.isoformat(),
+    }
+
+
+def alternative_payload(alternative: Any) -> dict[str, Any]:
+    """Another item a shop offers for one of the shopper's wants."""
+    item = alternative.item
+    return {
+        "id": alternative.pk,
+        "customer": alternative.customer.code,
+        "desire": {"id": alternative.desire_id, "name": alternative.desire.name},
+        "shop": shop_place(alternative.shop),
+        "item": {
+            "id": item.pk,
+            "name": item.name,
+            "price": f"{item.price:.2f}",
+            "quantity": item.quantity - item.held,
+        },
+        "note": alternative.note,
+        "created_at": alternative.created_at.isoformat(),
+    }
+
+
+def share_payload(share: Any, desires: list[Any]) -> dict[str, Any]:
+    """A shopper who shared with a shop: who, when, and what they want."""
+    return {
+        "customer": share.customer.code,
+        "created_at": share.created_at.isoformat(),
+        "desires": [
+            {"id": d.pk, "name": d.name, "keywords": d.keywords, "level": d.level, "note": d.note}
+            for d in desires
+        ],
+    }
+
+
+def share_new_message(share: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "share.new", "share": share}
+
+
+def share_withdraw_message(customer_code: str) -> dict[str, Any]:
+    """The shopper withdrew their share: the shop's screens drop it."""
+    return {"type": "share.withdraw", "customer": customer_code}
+
+
+def card_taken_message(customer_code: str, clerk: str | None) -> dict[str, Any]:
+    """A clerk took the card (``clerk`` None: released)."""
+    return {"type": "card.taken", "customer": customer_code, "clerk": clerk}
+
+
+def hold_update_message(customer_code: str, holds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Everything the shop now holds for one shopper (replaces what the card showed)."""
+    return {"type": "hold.update", "customer": customer_code, "holds": holds}
+
+
+def holds_update_message(
+    holds: list[dict[str, Any]], alternatives: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The shopper's holds and alternatives, all of them (replaces what the phone showed)."""
+    return {"type": "holds.update", "holds": holds, "alternatives": alternatives}
+
+
+def alternative_new_message(alternative: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "alternative.new", "alternative": alternative}
 
 
 def _send(group: str, message: dict[str, Any]) -> None:

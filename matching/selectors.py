@@ -27,6 +27,7 @@ from mall.models import Shop
 from matching import engine, realtime
 from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
 from stock.models import StockItem
+from stock.selectors import holds_live
 
 #: Offers listed per want: enough to choose from on a phone, bounded for the radio link.
 OFFERS_PER_DESIRE = 20
@@ -434,7 +435,7 @@ class OfferedItem:
 
 def offered_items(item_ids: Iterable[int]) -> list[OfferedItem]:
     """The in-stock, unexpired items among ``item_ids``, each with its shop (one
-    ``OfferedShop`` per shop).
+    ``OfferedShop`` per shop); ``quantity`` is what is free (not held).
 
     Plain SQL: the ORM's query building and per-value converters took 3 ms of a sighting
     for the 150 candidates of three wants, the database 0.9 ms (``bench/sighting.py``).
@@ -449,12 +450,15 @@ def offered_items(item_ids: Iterable[int]) -> list[OfferedItem]:
     item_columns = [item_meta.get_field(name).column for name in _ITEM_FIELDS]
     shop_columns = [shop_meta.get_field(name).column for name in _SHOP_FIELDS]
     columns = [f"i.{quote(c)}" for c in item_columns] + [f"s.{quote(c)}" for c in shop_columns]
+    # What is offered is what is free: held units are kept for one shopper (stock.Hold).
+    quantity, held = (f"i.{quote(item_meta.get_field(n).column)}" for n in ("quantity", "held"))
+    columns[_ITEM_FIELDS.index("quantity")] = f"{quantity} - {held}"
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(item_meta.db_table)} i"
         f" JOIN {quote(shop_meta.db_table)} s ON s.{quote(shop_meta.pk.column)}"
         f" = i.{quote(item_meta.get_field('shop').column)}"
         f" WHERE i.{quote(item_meta.pk.column)} IN ({', '.join(['%s'] * len(item_ids))})"
-        f" AND i.{quote(item_meta.get_field('quantity').column)} > 0"
+        f" AND {quantity} > {held}"
         f" AND i.{quote(item_meta.get_field('expires_at').column)} > %s"
     )
     expires = item_meta.get_field("expires_at").get_db_prep_value(timezone.now(), connection)
@@ -670,13 +674,25 @@ def customer_results(*, customer: Any) -> list:
 
 def shop_cards(*, shop_id: int) -> list[Card]:
     """The cards live on ``shop_id``'s screens, newest sighting first."""
-    return list(Card.objects.filter(shop_id=shop_id).select_related("customer__last_kiosk", "shop"))
+    return list(
+        Card.objects.filter(shop_id=shop_id).select_related(
+            "customer__last_kiosk", "shop", "taken_by"
+        )
+    )
 
 
 def shop_cards_snapshot(*, shop_id: int) -> list[dict[str, Any]]:
     """Every live card of a shop as ``card.show`` carries it: the ``cards.snapshot`` that a
     screen gets on connect, before the pushes that follow."""
+    holds: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for hold in holds_live(shop_id=shop_id):
+        holds[hold.customer_id].append(realtime.hold_payload(hold))
     return [
-        realtime.card_payload(card, face_url=realtime.card_face_url(card.customer, card.shop))
+        realtime.card_payload(
+            card,
+            face_url=realtime.card_face_url(card.customer, card.shop),
+            taken_by=card.taken_by.get_username() if card.taken_by else None,
+            holds=holds.get(card.customer_id, []),
+        )
         for card in shop_cards(shop_id=shop_id)
     ]

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from customers.models import Customer, DesiredProduct
+from mall.errors import NotFound
 from matching import engine, realtime
 from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
 from matching.selectors import (
@@ -28,6 +29,7 @@ from matching.selectors import (
     matches_for_desires,
     synonyms_current,
 )
+from stock.selectors import cards_serving
 
 
 def stock_items_index(*, items: Sequence[Any]) -> None:
@@ -162,9 +164,11 @@ def cards_refresh(
         ]
         _cards_upsert(cards)
         has_face = bool(customer.face_image)
+        serving = cards_serving(customer_id=customer.pk) if cards else {}
         for card in cards:
             face_url = _face_url(customer, card.shop) if has_face else None
-            payload = realtime.card_payload(card, face_url=face_url)
+            taken_by, holds = serving.get(card.shop_id, (None, []))
+            payload = realtime.card_payload(card, face_url=face_url, taken_by=taken_by, holds=holds)
             pushes.append((realtime.shop_group(card.shop_id), realtime.card_show_message(payload)))
         if push_results:
             pushes.append(
@@ -310,6 +314,32 @@ def cards_withdraw_all(*, customer: Any) -> None:
     Card.objects.filter(customer=customer).delete()
     for shop_id in shop_ids:
         realtime.push(realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
+
+
+def card_take(*, shop_id: int, customer: Any, clerk: Any) -> Card:
+    """``clerk`` serves this shopper ("I'll serve them"), taking over from any other clerk:
+    every screen of the shop gets ``card.taken``. Only a live card can be taken."""
+    with transaction.atomic():
+        if not Card.objects.filter(shop_id=shop_id, customer=customer).update(taken_by=clerk):
+            raise NotFound(
+                f"Shopper {customer.code} has no live card at this shop.", code="no_card"
+            )
+        realtime.push(
+            realtime.shop_group(shop_id),
+            realtime.card_taken_message(customer.code, clerk.get_username()),
+        )
+    return Card.objects.get(shop_id=shop_id, customer=customer)
+
+
+def card_release(*, shop_id: int, customer: Any) -> None:
+    """The shopper was served (a sale): their card at this shop is free again
+    (``card.taken`` with no clerk). A withdrawn card needs no release: it is gone."""
+    if Card.objects.filter(shop_id=shop_id, customer=customer, taken_by__isnull=False).update(
+        taken_by=None
+    ):
+        realtime.push(
+            realtime.shop_group(shop_id), realtime.card_taken_message(customer.code, None)
+        )
 
 
 def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:

@@ -11,14 +11,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mall.errors import NotFound
-from mall.permissions import shop_for_request, validated
-from stock.models import StockItem
+from customers.selectors import customer_by_code
+from mall.errors import Conflict, NotFound
+from mall.permissions import shop_for_clerk, shop_for_request, validated
+from matching import realtime
+from matching.services import card_take
+from stock.models import Hold, StockItem
+from stock.selectors import holds_live
 from stock.services import (
     StockInput,
+    alternative_create,
+    hold_cancel,
+    hold_create,
     sale_record,
     stock_item_create,
     stock_item_delete,
+    stock_item_put_by_barcode,
     stock_item_update,
 )
 
@@ -42,6 +50,8 @@ def stock_item_payload(item: StockItem) -> dict[str, Any]:
         "name": item.name,
         "keywords": item.keywords,
         "quantity": item.quantity,
+        "held": item.held,
+        "free": item.free,
         "price": f"{item.price:.2f}",
         "barcode": item.barcode,
         "registered_at": item.registered_at,
@@ -97,9 +107,7 @@ class StockDetailApi(APIView):
         item = self._item(request, slug, item_id)
         serializer = StockItemSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        if "keywords" in changes:
-            changes["keywords"] = [k.strip() for k in changes["keywords"] if k.strip()]
+        changes = _keywords_clean(dict(serializer.validated_data))
         item = stock_item_update(item=item, changes=changes)
         return Response(stock_item_payload(item))
 
@@ -138,3 +146,119 @@ class SaleCreateApi(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+def _keywords_clean(changes: dict[str, Any]) -> dict[str, Any]:
+    if "keywords" in changes:
+        changes["keywords"] = [k.strip() for k in changes["keywords"] if k.strip()]
+    return changes
+
+
+class StockByBarcodeApi(APIView):
+    """The shop's item with this barcode: read it (GET), or create or update it (PUT), as
+    a POS syncing its catalogue or a clerk's scan does. ``add`` restocks by that many."""
+
+    class PutSerializer(StockItemSerializer):
+        add = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
+
+    def get(self, request: Request, slug: str, barcode: str) -> Response:
+        shop = shop_for_request(request, slug)
+        items = list(StockItem.objects.filter(shop=shop, barcode=barcode.strip())[:2])
+        if not items:
+            raise NotFound(f"No item with barcode {barcode!r} in {shop.name}.", code="unknown_item")
+        if len(items) > 1:
+            raise Conflict(
+                f"Barcode {barcode!r} names several items of {shop.name}.",
+                code="ambiguous_barcode",
+            )
+        return Response(stock_item_payload(items[0]))
+
+    @extend_schema(request=PutSerializer)
+    def put(self, request: Request, slug: str, barcode: str) -> Response:
+        shop = shop_for_request(request, slug)
+        serializer = self.PutSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = _keywords_clean(dict(serializer.validated_data))
+        changes.pop("barcode", None)  # the URL names it
+        add = changes.pop("add", None)
+        item, created = stock_item_put_by_barcode(
+            shop=shop, barcode=barcode, changes=changes, add=add
+        )
+        return Response(
+            stock_item_payload(item), status=status.HTTP_201_CREATED if created else 200
+        )
+
+
+class ShopHoldsApi(APIView):
+    """GET: what the shop holds for shoppers now. POST: hold an item for a shopper the shop
+    sees (``until`` default in 2 hours, at most 24 hours ahead); 409 ``not_available``
+    when fewer units are free."""
+
+    class InputSerializer(serializers.Serializer):
+        customer = serializers.CharField(max_length=20)
+        item = serializers.IntegerField(min_value=1)
+        quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
+        until = serializers.DateTimeField(required=False)
+
+    def get(self, request: Request, slug: str) -> Response:
+        shop = shop_for_clerk(request, slug)
+        return Response([realtime.hold_payload(hold) for hold in holds_live(shop_id=shop.pk)])
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request, slug: str) -> Response:
+        shop = shop_for_clerk(request, slug)
+        data = validated(self.InputSerializer, request.data)
+        hold = hold_create(
+            shop=shop,
+            customer=customer_by_code(data["customer"]),
+            item_id=data["item"],
+            quantity=data["quantity"],
+            until=data.get("until"),
+            clerk=request.user,
+        )
+        return Response(realtime.hold_payload(hold), status=status.HTTP_201_CREATED)
+
+
+class ShopHoldDetailApi(APIView):
+    """The clerk cancels a hold: its units are free again."""
+
+    def delete(self, request: Request, slug: str, hold_id: int) -> Response:
+        shop = shop_for_clerk(request, slug)
+        hold = Hold.objects.filter(pk=hold_id, shop=shop).select_related("customer").first()
+        if hold is None:
+            raise NotFound("No such hold at this shop.", code="unknown_hold")
+        hold_cancel(hold=hold)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ShopAlternativesApi(APIView):
+    """Offer a shopper the shop sees another of its items for one of their wants."""
+
+    class InputSerializer(serializers.Serializer):
+        customer = serializers.CharField(max_length=20)
+        desire = serializers.IntegerField(min_value=1)
+        item = serializers.IntegerField(min_value=1)
+        note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request, slug: str) -> Response:
+        shop = shop_for_clerk(request, slug)
+        data = validated(self.InputSerializer, request.data)
+        alternative = alternative_create(
+            shop=shop,
+            customer=customer_by_code(data["customer"]),
+            desire_id=data["desire"],
+            item_id=data["item"],
+            note=data.get("note", ""),
+        )
+        return Response(realtime.alternative_payload(alternative), status=status.HTTP_201_CREATED)
+
+
+class CardTakeApi(APIView):
+    """A clerk takes a shopper's card ("I'll serve them"); every screen of the shop shows
+    who did (``card.taken``). Another clerk may take it over."""
+
+    def post(self, request: Request, slug: str, code: str) -> Response:
+        shop = shop_for_clerk(request, slug)
+        card = card_take(shop_id=shop.pk, customer=customer_by_code(code), clerk=request.user)
+        return Response({"customer": card.customer.code, "clerk": request.user.get_username()})

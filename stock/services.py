@@ -13,20 +13,26 @@ from django.db.models import F
 from django.utils import timezone
 
 from customers.models import Customer
-from customers.selectors import customer_by_code
-from customers.services import customer_delete, customer_refresh
-from mall.errors import DomainError, NotFound, OutOfStock
+from customers.selectors import customer_by_code, customer_visible_to_shop
+from customers.services import customer_delete, customer_refresh, holds_push, items_restocked
+from mall.errors import Conflict, DomainError, NotAvailable, NotFound, OutOfStock
 from mall.models import Shop
 from mall.selectors import retention_current
-from matching import engine
+from matching import engine, realtime
 from matching.models import Card
 from matching.selectors import synonyms_current
 from matching.services import (
+    card_release,
     customers_refresh_for_item,
     customers_refresh_for_items,
     stock_items_index,
 )
-from stock.models import Sale, StockItem
+from stock.models import Alternative, Hold, Sale, StockItem
+from stock.selectors import shop_items_by_barcode
+
+#: How long a hold lasts when the clerk gives no time, and at most.
+HOLD_DEFAULT = timedelta(hours=2)
+HOLD_MAX = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -188,24 +194,47 @@ def stock_item_save(*, item: StockItem) -> StockItem:
 
 def stock_item_update(*, item: StockItem, changes: dict) -> StockItem:
     """Change an item's fields; a new name or keywords re-index it. An item that becomes
-    available (quantity up from 0, renamed, kept longer) reaches the shoppers here who
-    want it (flow 5b); shoppers holding a card at the shop are matched again."""
+    available (free units up from 0, renamed, kept longer) reaches the shoppers here who
+    want it (flow 5b); shoppers holding a card at the shop are matched again.
+
+    Only the changed columns are written, and a new quantity only if it still covers the
+    units held for shoppers (one conditional UPDATE): a hold or a sale meanwhile is never
+    overwritten. A quantity below what is held is refused (``Conflict``).
+    """
+    changes = dict(changes)
     with transaction.atomic():
-        was_empty = item.quantity <= 0 or item.expires_at <= timezone.now()
+        was_empty = item.free <= 0 or item.expires_at <= timezone.now()
         valid_days = changes.pop("valid_days", None)
+        quantity = changes.pop("quantity", None)
         for field, value in changes.items():
             setattr(item, field, value)
+        fields = list(changes)
         if valid_days is not None:
             item.expires_at = _expiry(valid_days, timezone.now())
-        item.save()
+            fields.append("expires_at")
+        if fields:
+            item.save(update_fields=fields)
+        if quantity is not None:
+            _quantity_set(item=item, quantity=quantity)
         renamed = bool({"name", "keywords"} & changes.keys())
         if renamed:
             stock_items_index(items=[item])
-        if "quantity" in changes or valid_days is not None or renamed:
+        if quantity is not None or valid_days is not None or renamed:
             _shop_cards_refresh(shop_id=item.shop_id)
-        if item.quantity > 0 and (was_empty or renamed):
+        if item.free > 0 and (was_empty or renamed):
             customers_refresh_for_items(item_ids=[item.pk])
     return item
+
+
+def _quantity_set(*, item: StockItem, quantity: int) -> None:
+    if not StockItem.objects.filter(pk=item.pk, held__lte=quantity).update(quantity=quantity):
+        item.refresh_from_db(fields=["held"])
+        raise Conflict(
+            f"{item.held} of {item.name!r} are held for shoppers: the quantity cannot go "
+            f"below that (cancel a hold first).",
+            code="held_units",
+        )
+    item.refresh_from_db(fields=["quantity", "held"])
 
 
 def stock_items_validity_extend(*, item_ids: list[int], days: int) -> int:
@@ -235,10 +264,14 @@ def stock_item_delete(*, item: StockItem) -> None:
         _shop_cards_refresh(shop_id=shop_id)
 
 
-def _shop_cards_refresh(*, shop_id: int) -> None:
+def _shop_cards_refresh(*, shop_id: int, besides: int | None = None) -> None:
     """Rerun matching for the shoppers holding a live card at this shop: what they were
-    shown there may be gone."""
-    customer_ids = Card.objects.filter(shop_id=shop_id).values_list("customer_id", flat=True)
+    shown there may be gone. ``besides``: a shopper left out (the one just served)."""
+    customer_ids = (
+        Card.objects.filter(shop_id=shop_id)
+        .exclude(customer_id=besides)
+        .values_list("customer_id", flat=True)
+    )
     for customer in Customer.objects.filter(pk__in=list(customer_ids)).select_related(
         "last_kiosk__shop"
     ):
@@ -251,8 +284,9 @@ def sale_record(
     """Sell ``quantity`` of an item of ``shop``; with a shopper's code, fulfil their wants.
 
     Stock goes down by one conditional UPDATE, so it never goes below zero even under
-    concurrent sales; a sale of more than is left is refused (``OutOfStock``). Wants the
-    item matches are deleted; a shopper left with none is deleted.
+    concurrent sales; a sale of more than is free is refused (``OutOfStock``). Units held
+    for this shopper are theirs: the sale takes them first and ends those holds. Wants the
+    item matches are deleted; a shopper left with none is deleted; the card is released.
     """
     if quantity < 1:
         raise DomainError("Quantity must be at least 1.", code="invalid_quantity")
@@ -263,10 +297,19 @@ def sale_record(
         item = StockItem.objects.filter(pk=item_id, shop=shop).first()
         if item is None:
             raise NotFound(f"No item {item_id} in {shop.name}.", code="unknown_item")
-        if not item.take(quantity):
-            raise OutOfStock(f"Only {item.quantity} of {item.name!r} left; cannot sell {quantity}.")
+        from_held = 0
+        if customer is not None:
+            from_held = _holds_consume(item=item, customer=customer, quantity=quantity)
+        if not item.take(quantity, from_held=from_held):
+            item.refresh_from_db(fields=["quantity", "held"])
+            raise OutOfStock(
+                f"Only {item.free + from_held} of {item.name!r} free; cannot sell {quantity}."
+            )
         fulfilled = 0
         if customer is not None:
+            card_release(shop_id=shop.pk, customer=customer)
+            if from_held:
+                holds_push(customer=customer, shop_id=shop.pk)
             fulfilled = _desires_fulfil(customer=customer, item=item)
         sale = Sale.objects.create(
             shop=shop,
@@ -276,9 +319,208 @@ def sale_record(
             unit_price=item.price,
             wants_fulfilled=fulfilled,
         )
-        if item.quantity == 0:
+        if item.free == 0:
             _shop_cards_refresh(shop_id=shop.pk)
     return sale
+
+
+def _holds_consume(*, item: StockItem, customer: Customer, quantity: int) -> int:
+    """End the shopper's holds on ``item`` for up to ``quantity`` units (soonest to end
+    first); returns the units so freed for their sale. Each hold row is claimed by a
+    conditional DELETE or UPDATE: a hold cancelled meanwhile is not counted twice."""
+    taken = 0
+    for hold in Hold.objects.filter(item=item, customer=customer).order_by("until", "pk"):
+        if taken >= quantity:
+            break
+        use = min(hold.quantity, quantity - taken)
+        row = Hold.objects.filter(pk=hold.pk, quantity=hold.quantity)
+        claimed = (
+            row.delete()[0] if use == hold.quantity else row.update(quantity=F("quantity") - use)
+        )
+        if claimed:
+            taken += use
+    return taken
+
+
+def hold_create(
+    *,
+    shop: Shop,
+    customer: Customer,
+    item_id: int,
+    quantity: int = 1,
+    until: datetime | None = None,
+    clerk: Any = None,
+    check_visible: bool = True,
+) -> Hold:
+    """Keep ``quantity`` free units of a shop's item for a shopper the shop sees, until
+    ``until`` (default in 2 hours, at most 24 hours ahead).
+
+    The units come out of what is free by one conditional UPDATE (``StockItem.hold``), so
+    holds and sales together never promise more than the shelf has; fewer free units than
+    asked is ``NotAvailable`` (409) and nothing changes.
+    """
+    if quantity < 1:
+        raise DomainError("Quantity must be at least 1.", code="invalid_quantity")
+    now = timezone.now()
+    until = until or now + HOLD_DEFAULT
+    if until <= now:
+        raise DomainError("A hold must end in the future.", code="invalid_until")
+    if until > now + HOLD_MAX:
+        raise DomainError("A hold lasts at most 24 hours.", code="invalid_until")
+    if check_visible and not customer_visible_to_shop(customer=customer, shop_id=shop.pk):
+        # The same answer as an unknown code: a shop cannot probe which codes exist.
+        raise NotFound(
+            f"No shopper with code {customer.code!r} has shared with this shop.",
+            code="unknown_customer",
+        )
+    with transaction.atomic():
+        item = StockItem.objects.filter(pk=item_id, shop=shop).first()
+        if item is None:
+            raise NotFound(f"No item {item_id} in {shop.name}.", code="unknown_item")
+        if not item.hold(quantity):
+            item.refresh_from_db(fields=["quantity", "held"])
+            raise NotAvailable(
+                f"Only {max(item.free, 0)} of {item.name!r} free; cannot hold {quantity}."
+            )
+        hold = Hold.objects.create(
+            item=item, shop=shop, customer=customer, quantity=quantity, until=until, clerk=clerk
+        )
+        holds_push(customer=customer, shop_id=shop.pk)
+        if item.free == 0:
+            # Offered to no one else now: the other shoppers' lists and cards follow.
+            _shop_cards_refresh(shop_id=shop.pk, besides=customer.pk)
+    return hold
+
+
+def hold_cancel(*, hold: Hold) -> bool:
+    """End a hold without a sale (the clerk or the shopper cancelled it, or it expired):
+    its units are free again, a restock for the shoppers who want them. False when it had
+    ended meanwhile (nothing is given back twice)."""
+    with transaction.atomic():
+        if not Hold.objects.filter(pk=hold.pk).delete()[0]:
+            return False
+        item = StockItem.objects.get(pk=hold.item_id)
+        was_free = item.free
+        item.release(hold.quantity)
+        holds_push(customer=hold.customer, shop_id=hold.shop_id)
+        if was_free == 0 and item.free > 0:
+            items_restocked(items=[item])
+    return True
+
+
+def holds_expired_purge(*, now: datetime) -> int:
+    """End every hold past its time (``manage.py purge``). Returns how many ended."""
+    ended = 0
+    for hold in Hold.objects.filter(until__lte=now).select_related("customer"):
+        ended += hold_cancel(hold=hold)
+    return ended
+
+
+def alternative_create(
+    *, shop: Shop, customer: Customer, desire_id: int, item_id: int, note: str = ""
+) -> Alternative:
+    """Offer a shopper the shop sees another of its items for one of their wants."""
+    if not customer_visible_to_shop(customer=customer, shop_id=shop.pk):
+        raise NotFound(
+            f"No shopper with code {customer.code!r} has shared with this shop.",
+            code="unknown_customer",
+        )
+    desire = customer.desires.filter(pk=desire_id).first()
+    if desire is None:
+        raise NotFound("No such wanted product for this shopper.", code="unknown_desire")
+    item = StockItem.objects.filter(pk=item_id, shop=shop).first()
+    if item is None:
+        raise NotFound(f"No item {item_id} in {shop.name}.", code="unknown_item")
+    with transaction.atomic():
+        alternative = Alternative.objects.create(
+            desire=desire, customer=customer, item=item, shop=shop, note=note.strip()[:200]
+        )
+        realtime.push(
+            realtime.customer_group(customer.pk),
+            realtime.alternative_new_message(realtime.alternative_payload(alternative)),
+        )
+        holds_push(customer=customer, shop_id=None)
+    return alternative
+
+
+def alternative_accept(*, customer: Customer, alternative_id: int) -> Hold:
+    """The shopper takes up an alternative: one unit is held for them (as a clerk's hold,
+    for the default time) and the offer is gone. ``NotAvailable`` if none is free."""
+    with transaction.atomic():
+        alternative = _alternative_of(customer=customer, alternative_id=alternative_id)
+        hold = hold_create(
+            shop=alternative.shop,
+            customer=customer,
+            item_id=alternative.item_id,
+            quantity=1,
+            check_visible=False,  # the shopper asks for it themselves
+        )
+        alternative.delete()
+    return hold
+
+
+def alternative_dismiss(*, customer: Customer, alternative_id: int) -> None:
+    """The shopper does not want an alternative: it is gone."""
+    with transaction.atomic():
+        _alternative_of(customer=customer, alternative_id=alternative_id).delete()
+        holds_push(customer=customer, shop_id=None)
+
+
+def _alternative_of(*, customer: Customer, alternative_id: int) -> Alternative:
+    alternative = (
+        Alternative.objects.filter(pk=alternative_id, customer=customer)
+        .select_related("shop")
+        .first()
+    )
+    if alternative is None:
+        raise NotFound("No such alternative for you.", code="unknown_alternative")
+    return alternative
+
+
+def stock_item_put_by_barcode(
+    *, shop: Shop, barcode: str, changes: dict[str, Any], add: int | None = None
+) -> tuple[StockItem, bool]:
+    """Create or update the shop's item with ``barcode`` (a POS syncing its catalogue, or
+    a clerk's scan). ``add`` raises the quantity by that many in one UPDATE (a restock
+    without knowing the count). Returns (item, created). A barcode naming two items of the
+    shop is a ``Conflict`` and changes nothing. Making an item available is a restock.
+    """
+    barcode = barcode.strip()
+    if not barcode:
+        raise DomainError("The barcode is empty.", code="invalid_barcode")
+    with transaction.atomic():
+        items = shop_items_by_barcode(shop_id=shop.pk, barcode=barcode)
+        if len(items) > 1:
+            raise Conflict(
+                f"Barcode {barcode!r} names several items of {shop.name}: fix them first.",
+                code="ambiguous_barcode",
+            )
+        if not items:
+            missing = {"name", "price"} - changes.keys()
+            if missing:
+                raise DomainError(
+                    f"No item has barcode {barcode!r}: a new one needs "
+                    f"{' and '.join(sorted(missing))}.",
+                    code="missing_fields",
+                )
+            data = StockInput(
+                name=changes["name"],
+                keywords=changes.get("keywords", []),
+                quantity=changes.get("quantity", 0) + (add or 0),
+                price=changes["price"],
+                barcode=barcode,
+                valid_days=changes.get("valid_days"),
+            )
+            return stock_item_create(shop=shop, data=data), True
+        item = items[0]
+        was_free = item.free
+        stock_item_update(item=item, changes=changes)
+        if add:
+            StockItem.objects.filter(pk=item.pk).update(quantity=F("quantity") + add)
+            item.refresh_from_db(fields=["quantity", "held"])
+        if was_free <= 0 < item.free:
+            items_restocked(items=[item])
+    return item, False
 
 
 def _desires_fulfil(*, customer: Customer, item: StockItem) -> int:

@@ -19,6 +19,8 @@ CARD_FIELDS = {
     "distance_m",
     "seen_at",
     "items",
+    "taken_by",
+    "holds",
 }
 
 
@@ -92,7 +94,9 @@ async def test_request_new_carries_the_request(shop_with_shoes):
 
     await run(shop_request_create, customer=shopper.customer, shop=shop_with_shoes, text="Size 42?")
 
-    (message,) = await drain(communicator)
+    # A request shares with the shop: the share arrives first, then the request
+    share, message = await drain(communicator)
+    assert share["type"] == "share.new"
     assert message["type"] == "request.new"
     assert message["request"]["text"] == "Size 42?"
     assert message["request"]["customer"] == shopper.customer.code
