@@ -5,7 +5,8 @@ Columns: ``shop,name,keywords,quantity,price`` and optionally ``barcode,valid_da
 keywords are separated by ``;``. A header row is optional; with one, the columns may come
 in any order, and ``shop`` may be left out when the importing shop is fixed (a clerk's
 upload on the dashboard). ``manage.py import_stock`` and the dashboard both use
-``stock_csv_parse`` and then ``stock.services.stock_items_import``.
+``stock_csv_parse`` and then ``stock.services.stock_items_sync``: a row whose barcode
+names an item of its shop updates that item.
 
 The limits are those of the stock API (``stock.apis.StockItemSerializer``), so an item
 imported from a file could also have been entered by hand.
@@ -16,8 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import Count, Q, Sum
+
 from mall.csvfile import LineError, csv_records, header_columns
 from mall.models import Shop
+from stock.models import StockItem
 from stock.services import StockInput
 
 COLUMNS = ("shop", "name", "keywords", "quantity", "price", "barcode", "valid_days")
@@ -39,6 +43,8 @@ class StockCsv:
 
     rows: list[tuple[Shop, StockInput]] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
+    #: The file's line of each row.
+    lines: list[int] = field(default_factory=list)
 
 
 def stock_csv_parse(data: bytes, *, shop: Shop | None = None) -> StockCsv:
@@ -77,7 +83,50 @@ def stock_csv_parse(data: bytes, *, shop: Shop | None = None) -> StockCsv:
             result.errors.append(LineError(record.line, "; ".join(problems)))
         elif row is not None:
             result.rows.append(row)
+            result.lines.append(record.line)
+    result.errors += _barcode_errors(result)
+    result.errors.sort(key=lambda error: error.line)
     return result
+
+
+def _barcode_errors(parsed: StockCsv) -> list[LineError]:
+    """Rows that cannot update an item by barcode (``stock_items_sync``): a barcode given
+    twice for one shop, a barcode naming two items of the shop, or a quantity below the
+    units the shop holds for shoppers."""
+    errors: list[LineError] = []
+    first_line: dict[tuple[int, str], int] = {}
+    for (shop, data), line in zip(parsed.rows, parsed.lines, strict=True):
+        if not data.barcode:
+            continue
+        key = (shop.pk, data.barcode)
+        if key in first_line:
+            errors.append(
+                LineError(line, f"barcode {data.barcode[:64]!r} also on line {first_line[key]}")
+            )
+        else:
+            first_line[key] = line
+    if not first_line:
+        return errors
+    shop_ids = {shop_id for shop_id, _ in first_line}
+    named = (
+        StockItem.objects.filter(shop_id__in=shop_ids)
+        .exclude(barcode="")
+        .values("shop_id", "barcode")
+        .annotate(n=Count("pk"), held=Sum("held"))
+        .filter(Q(n__gt=1) | Q(held__gt=0))
+    )
+    troubles = {(row["shop_id"], row["barcode"]): (row["n"], row["held"]) for row in named}
+    for (shop, data), line in zip(parsed.rows, parsed.lines, strict=True):
+        n, held = troubles.get((shop.pk, data.barcode), (0, 0)) if data.barcode else (0, 0)
+        if n > 1:
+            errors.append(
+                LineError(line, f"barcode {data.barcode[:64]!r} names {n} items of {shop.slug}")
+            )
+        elif held and data.quantity < held:
+            errors.append(
+                LineError(line, f"quantity {data.quantity} is below the {held} held for shoppers")
+            )
+    return errors
 
 
 def _columns(header: list[str] | None, *, fixed_shop: bool, line: int, out: StockCsv) -> list[str]:

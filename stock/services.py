@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -111,6 +111,112 @@ def stock_items_import(
         # A restock for the shoppers here now (flow 5b), through the index.
         customers_refresh_for_items(item_ids=new_ids)
     return count
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What ``stock_items_sync`` did."""
+
+    created: int
+    updated: int
+    removed: int
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated
+
+
+def stock_items_sync(
+    *,
+    rows: list[tuple[Shop, StockInput]],
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> SyncReport:
+    """Import a file's rows as a POS sync (``import_stock``, the dashboard's upload): a row
+    whose barcode names an item of its shop updates that item (name, keywords, quantity,
+    price, a fresh validity); any other row adds an item. With ``replace``, each shop of
+    the file keeps only the items the file names: the others are deleted.
+
+    The file was checked first (``stock.imports``): no barcode twice per shop, none naming
+    two items, no quantity below what is held. Items made available are a restock.
+    """
+    now = timezone.now()
+    shop_ids = {shop.pk for shop, _ in rows}
+    barcodes = {(shop.pk, data.barcode) for shop, data in rows if data.barcode}
+    existing: dict[tuple[int, str], StockItem] = {}
+    if barcodes:
+        for item in (
+            StockItem.objects.filter(shop_id__in=shop_ids)
+            .exclude(barcode="")
+            .only("pk", "shop_id", "barcode", "name", "keywords", "quantity", "held")
+        ):
+            if (item.shop_id, item.barcode) in barcodes:
+                existing[(item.shop_id, item.barcode)] = item
+    inserts: list[tuple[Shop, StockInput]] = []
+    updates: list[tuple[StockItem, StockInput]] = []
+    for shop, data in rows:
+        item = existing.get((shop.pk, data.barcode)) if data.barcode else None
+        if item is None:
+            inserts.append((shop, data))
+        else:
+            updates.append((item, data))
+    default_days = retention_current().stock_days
+    with transaction.atomic():
+        removed = (
+            _stock_items_unnamed_delete(shop_ids, keep={i.pk for i, _ in updates})
+            if (replace)
+            else 0
+        )
+        restocked: list[StockItem] = []
+        renamed: list[StockItem] = []
+        for item, data in updates:
+            was_free = item.quantity - item.held
+            if (item.name, list(item.keywords)) != (data.name, data.keywords):
+                renamed.append(item)
+            item.name, item.keywords = data.name, data.keywords
+            item.quantity, item.price = data.quantity, data.price
+            days = data.valid_days if data.valid_days is not None else default_days
+            item.expires_at = now + timedelta(days=days)
+            if was_free <= 0 < item.quantity - item.held:
+                restocked.append(item)
+        try:
+            StockItem.objects.bulk_update(
+                [item for item, _ in updates],
+                ["name", "keywords", "quantity", "price", "expires_at"],
+                batch_size=500,
+            )
+        except IntegrityError as error:  # a hold made since the file was checked
+            raise Conflict(
+                "A quantity is now below the units held for shoppers; check the file again.",
+                code="held_units",
+            ) from error
+        if renamed:
+            stock_items_index(items=renamed)
+        if progress and updates:
+            progress(len(updates))
+        created = stock_items_import(rows=inserts, progress=progress) if inserts else 0
+        for shop_id in {item.shop_id for item, _ in updates}:
+            _shop_cards_refresh(shop_id=shop_id)
+        if restocked:
+            items_restocked(items=restocked)
+    return SyncReport(created=created, updated=len(updates), removed=removed)
+
+
+def _stock_items_unnamed_delete(shop_ids: set[int], *, keep: set[int]) -> int:
+    """Delete the items of ``shop_ids`` not in ``keep`` (``--replace``); returns how many.
+    The cards of those shops are refreshed by the caller's refresh of the updates, or
+    here when nothing was updated."""
+    gone = [
+        pk
+        for pk in StockItem.objects.filter(shop_id__in=shop_ids).values_list("pk", flat=True)
+        if pk not in keep
+    ]
+    for start in range(0, len(gone), 500):
+        StockItem.objects.filter(pk__in=gone[start : start + 500]).delete()
+    if gone:
+        for shop_id in shop_ids:
+            _shop_cards_refresh(shop_id=shop_id)
+    return len(gone)
 
 
 @dataclass(frozen=True)

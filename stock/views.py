@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from kiosks.selectors import kiosk_checkin_path, kiosks_of_shop
 from mall.api_errors import error_body
-from mall.errors import NotFound
+from mall.errors import DomainError, NotFound
 from mall.models import Shop
 from mall.selectors import shop_by_slug, shops_of_clerk, user_is_clerk_of
 from stock.imports import stock_csv_parse
-from stock.services import stock_items_import
+from stock.services import stock_items_sync
 
 #: Largest CSV a clerk may upload from the dashboard (the command has no such limit).
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
@@ -112,5 +112,10 @@ def stock_import(request: HttpRequest, slug: str) -> JsonResponse:
         return JsonResponse(body, status=400)
     if not parsed.rows:
         return JsonResponse(error_body("invalid", "The file has no items."), status=400)
-    count = stock_items_import(rows=parsed.rows)
-    return JsonResponse({"imported": count})
+    try:
+        report = stock_items_sync(rows=parsed.rows)
+    except DomainError as error:
+        return JsonResponse(error_body(error.code, error.message), status=error.status)
+    return JsonResponse(
+        {"imported": report.imported, "created": report.created, "updated": report.updated}
+    )

@@ -52,8 +52,19 @@ def test_screen_page_opens_for_the_clerk(client, clerk):
 def test_csv_upload_imports_every_line_of_a_good_file(client, clerk):
     answer = upload(client, "name,keywords,quantity,price\nTrail Shoes,running;trail,3,89.90\n")
 
-    assert answer.json() == {"imported": 1}
+    assert answer.json() == {"imported": 1, "created": 1, "updated": 0}
     assert StockItem.objects.get().keywords == ["running", "trail"]
+
+
+def test_csv_upload_updates_the_item_with_the_same_barcode(client, clerk):
+    header = "name,keywords,quantity,price,barcode\n"
+    upload(client, header + "Trail Shoes,,3,89.90,400\n")
+
+    answer = upload(client, header + "Trail Shoes,,7,79.90,400\n")
+
+    assert answer.json() == {"imported": 1, "created": 0, "updated": 1}
+    item = StockItem.objects.get()
+    assert (item.quantity, str(item.price)) == (7, "79.90")
 
 
 def test_csv_upload_names_every_bad_line_and_imports_nothing(client, clerk):

@@ -4,13 +4,16 @@ nothing; large files show progress; imported items are indexed for matching."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from kiosks.services import customer_sight
+from mall.models import Shop
 from stock.imports import stock_csv_parse
 from stock.management.commands import import_stock
 from stock.models import StockItem
@@ -19,6 +22,7 @@ from tests.factories import ShopFactory, make_customer, make_kiosk
 
 pytestmark = pytest.mark.django_db
 
+FAR = timezone.now() + timedelta(days=30)
 GOOD = "sole-mates,Trail Running Shoes,sneakers;trainers,12,89.90\n"
 
 
@@ -218,3 +222,83 @@ def test_progress_in_a_log_shows_one_line_per_tenth():
     lines = log.getvalue().splitlines()
     assert lines[0] == "  20000/200000 rows"
     assert len(lines) == 10 and lines[-1] == "  200000/200000 rows"
+
+
+# Sync by barcode ---------------------------------------------------------------------------
+
+
+def test_same_file_twice_updates_the_items_by_barcode_instead_of_adding_them():
+    run(DATA / "stock.csv")
+    first = {item.barcode: item.pk for item in StockItem.objects.exclude(barcode="")}
+
+    out, _ = run(DATA / "stock.csv")
+
+    assert "updated by barcode" in out
+    assert {i.barcode: i.pk for i in StockItem.objects.exclude(barcode="")} == first
+    assert StockItem.objects.exclude(barcode="").count() == len(first)
+
+
+def test_sync_changes_quantity_price_name_and_rematches_the_renamed_item(tmp_path):
+    run(write(tmp_path, "sole-mates,Trail Running Shoes,,12,89.90,400\n"))
+    run(write(tmp_path, "sole-mates,Hiking Boots,,5,99.00,400\n"))
+
+    item = StockItem.objects.get()
+    assert (item.name, item.quantity, str(item.price)) == ("Hiking Boots", 5, "99.00")
+    shopper = make_customer("hiking boots")
+    results = customer_sight(kiosk=make_kiosk(item.shop).kiosk, customer=shopper.customer)
+    assert results["results"][0]["offers"][0]["item"]["id"] == item.pk
+
+
+def test_restock_by_sync_reaches_a_shopper_already_here(tmp_path):
+    run(write(tmp_path, "sole-mates,Trail Running Shoes,,0,89.90,400\n"))
+    item = StockItem.objects.get()
+    shopper = make_customer("running shoes")
+    customer_sight(kiosk=make_kiosk(item.shop).kiosk, customer=shopper.customer)
+    assert not shopper.customer.cards.exists()
+
+    run(write(tmp_path, "sole-mates,Trail Running Shoes,,4,89.90,400\n"))
+
+    assert shopper.customer.cards.get().shop == item.shop
+
+
+def test_replace_deletes_the_shops_items_the_file_does_not_name(tmp_path):
+    run(
+        write(
+            tmp_path,
+            "sole-mates,Trail Shoes,,1,9.00,400\nsole-mates,Old Boots,,1,9.00,401\n"
+            "sole-mates,Loose Laces,,1,1.00,\npage-turner,A Novel,,1,5.00,900\n",
+        )
+    )
+
+    out = io.StringIO()
+    call_command(
+        "import_stock",
+        str(write(tmp_path, "sole-mates,Trail Shoes,,2,9.00,400\n")),
+        "--replace",
+        stdout=out,
+    )
+
+    assert "1 removed" not in out.getvalue() and "2 removed" in out.getvalue()
+    assert sorted(StockItem.objects.values_list("name", flat=True)) == ["A Novel", "Trail Shoes"]
+
+
+def test_barcode_twice_in_the_file_for_one_shop_is_a_bad_line(tmp_path):
+    err = run_failing(write(tmp_path, "sole-mates,A,,1,1.00,400\nsole-mates,B,,1,1.00,400\n"))
+
+    assert "line 2: barcode '400' also on line 1" in err
+    assert not StockItem.objects.exists()
+
+
+def test_barcode_naming_two_items_of_the_shop_is_a_bad_line_and_changes_nothing(tmp_path):
+    shop = Shop.objects.get(slug="sole-mates")
+    StockItem.objects.bulk_create(
+        [
+            StockItem(shop=shop, name=name, quantity=1, price=1, barcode="400", expires_at=FAR)
+            for name in ("A", "B")
+        ]
+    )
+
+    err = run_failing(write(tmp_path, "sole-mates,C,,9,1.00,400\n"))
+
+    assert "barcode '400' names 2 items of sole-mates" in err
+    assert sorted(StockItem.objects.values_list("quantity", flat=True)) == [1, 1]

@@ -6,9 +6,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.core.management.base import CommandError
+
+from mall.errors import DomainError
 from mall.management.checked_file import CheckedFileCommand
 from stock.imports import stock_csv_parse
-from stock.services import stock_items_import
+from stock.services import stock_items_sync
 
 #: Files with at least this many rows show a progress line while they load.
 PROGRESS_MIN_ROWS = 5000
@@ -18,8 +21,18 @@ class Command(CheckedFileCommand):
     help = (
         "Import stock from a CSV file: shop,name,keywords,quantity,price[,barcode,valid_days] "
         "(keywords separated by ';', header optional). Every line is checked first; a file "
-        "with a bad line imports nothing."
+        "with a bad line imports nothing. A row whose barcode names an item of its shop "
+        "updates that item; --replace also deletes the items of the file's shops that it "
+        "does not name."
     )
+
+    def add_arguments(self, parser: Any) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="the file is the shops' whole catalogue: delete their items it does not name",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -27,13 +40,20 @@ class Command(CheckedFileCommand):
         parsed = self.read_checked(path, stock_csv_parse)
         total = len(parsed.rows)
         progress = _Progress(self.stderr, total) if total >= PROGRESS_MIN_ROWS else None
-        count = stock_items_import(rows=parsed.rows, progress=progress)
+        try:
+            report = stock_items_sync(
+                rows=parsed.rows, replace=options["replace"], progress=progress
+            )
+        except DomainError as error:
+            raise CommandError(error.message) from error
         if progress:
             progress.done()
         shops = len({shop.pk for shop, _ in parsed.rows})
         self.stdout.write(
-            f"Imported {count} stock items for {shops} shop(s) "
-            f"in {time.perf_counter() - started:.1f} s."
+            f"Imported {report.imported} stock items for {shops} shop(s) "
+            f"({report.created} new, {report.updated} updated by barcode"
+            + (f", {report.removed} removed" if options["replace"] else "")
+            + f") in {time.perf_counter() - started:.1f} s."
         )
 
 
