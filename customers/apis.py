@@ -285,6 +285,16 @@ class MeShareDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class MeHoldsApi(APIView):
+    """What shops do for the shopper: their holds, alternatives and shares, without the
+    list of shops (what a kiosk adds to a handheld's ``shops`` frame)."""
+
+    permission_classes = [IsShopper]
+
+    def get(self, request: Request) -> Response:
+        return Response(customer_serving(request_customer(request)))
+
+
 class MeHoldDetailApi(APIView):
     """The shopper cancels a hold a shop made for them."""
 

@@ -49,6 +49,7 @@ api = [
     path("me/departures/", customer_apis.MeDeparturesApi.as_view(), name="me-departures"),
     path("me/shares/", customer_apis.MeSharesApi.as_view(), name="me-shares"),
     path("me/shares/<slug:slug>/", customer_apis.MeShareDetailApi.as_view(), name="me-share"),
+    path("me/holds/", customer_apis.MeHoldsApi.as_view(), name="me-holds"),
     path("me/holds/<int:hold_id>/", customer_apis.MeHoldDetailApi.as_view(), name="me-hold"),
     path(
         "me/alternatives/<int:alternative_id>/",

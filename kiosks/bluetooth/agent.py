@@ -1,9 +1,11 @@
 """The kiosk agent: handheld messages in, HTTP calls to the mall server out.
 
 ``hello`` becomes a sighting, ``register`` a new customer, ``update`` a change of wants
-(then a sighting), and ``bye`` or a dropped link a departure (DESIGN.md, "Handheld wire
-protocol" and "HTTP API"). The server is reached with httpx; the kiosk authenticates with
-``Authorization: Api-Key <key>``, a shopper's own calls with their bearer token.
+(then a sighting), ``share`` a share with a shop (then a sighting), and ``bye`` or a
+dropped link a departure (DESIGN.md, "Handheld wire protocol" and "HTTP API"). Every
+``shops`` answer carries the shopper's holds and alternatives, read with their own token.
+The server is reached with httpx; the kiosk authenticates with ``Authorization: Api-Key
+<key>``, a shopper's own calls with their bearer token.
 
 A departure must never be lost (the server erases a shopper only after it hears they
 left), so it is written to a small SQLite queue on disk before it is sent, and removed only
@@ -31,6 +33,7 @@ from typing import Any
 import httpx
 
 from kiosks.bluetooth.protocol import (
+    MAX_RESULTS,
     Bye,
     Erase,
     Error,
@@ -39,6 +42,7 @@ from kiosks.bluetooth.protocol import (
     ProtocolError,
     Register,
     Registered,
+    ShareWith,
     Shops,
     Update,
 )
@@ -57,6 +61,10 @@ SIGHTINGS = "/api/kiosk/sightings/"
 DEPARTURES = "/api/kiosk/departures/"
 CUSTOMERS = "/api/customers/"
 ME = "/api/me/"
+SHARES = "/api/me/shares/"
+#: The shopper's holds and alternatives, without the list of shops (``GET /api/me/`` would
+#: match their wants again).
+HOLDS = "/api/me/holds/"
 
 
 # ---------------------------------------------------------------------------------------
@@ -166,6 +174,28 @@ class ServerClient:
     async def erase(self, token: str) -> None:
         """Delete everything about the shopper (their own call: bearer token)."""
         await self._call("DELETE", ME, headers={"Authorization": f"Bearer {token}"})
+
+    async def share(self, token: str, shop: str) -> None:
+        """Let ``shop`` read the shopper's wants (their own call: bearer token)."""
+        await self._call(
+            "POST", SHARES, headers={"Authorization": f"Bearer {token}"}, json={"shop": shop}
+        )
+
+    async def serving(self, token: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The shopper's holds and alternatives (their own call). Empty when the server
+        cannot say: the list of shops matters more, and it is already in hand."""
+        try:
+            response = await self._call("GET", HOLDS, headers={"Authorization": f"Bearer {token}"})
+            body = _json(response)
+        except ServerError as error:
+            logger.info("holds not read: %s", error)
+            return [], []
+        lists = [body.get(name) for name in ("holds", "alternatives")]
+        holds, alternatives = (
+            [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+            for value in lists
+        )
+        return holds[:MAX_RESULTS], alternatives[:MAX_RESULTS]
 
     async def depart(self, token: str) -> None:
         """Report that the shopper's handheld left this kiosk's range."""
@@ -365,7 +395,12 @@ class KioskAgent:
             if isinstance(message, Hello):
                 results = await self.server.sight(message.token)
                 logger.info("handheld %s: hello, %d wants on offer", peer, _on_offer(results))
-                return Shops(results=tuple(results)), message.token
+                return await self._shops(message.token, results), message.token
+            if isinstance(message, ShareWith):
+                await self.server.share(message.token, message.shop)
+                results = await self.server.sight(message.token)
+                logger.info("handheld %s: shared with %s", peer, message.shop)
+                return await self._shops(message.token, results), message.token
             if isinstance(message, Register):
                 code, new_token = await self.server.register(message)
                 logger.info(
@@ -390,10 +425,10 @@ class KioskAgent:
                     len(message.desires),
                     _on_offer(results),
                 )
-                return Shops(results=tuple(results)), message.token
+                return await self._shops(message.token, results), message.token
         except ServerError as error:
             logger.info("handheld %s: %s refused: %s", peer, message.TYPE, error)
-            if error.retryable and isinstance(message, Hello | Update):
+            if error.retryable and isinstance(message, Hello | Update | ShareWith):
                 # The server may have recorded the sighting before the answer got lost: the
                 # departure must follow, or the shopper would stay "here" for good.
                 token = message.token
@@ -402,6 +437,11 @@ class KioskAgent:
         return Error(
             code="unexpected_type", message=f"{message.TYPE} is sent by kiosks, not handhelds"
         ), token
+
+    async def _shops(self, token: str, results: list[dict[str, Any]]) -> Shops:
+        """The ``shops`` frame: the ranked list, with what shops hold and offer."""
+        holds, alternatives = await self.server.serving(token)
+        return Shops(results=tuple(results), holds=tuple(holds), alternatives=tuple(alternatives))
 
     def _reply(self, link: FrameLink, reply: Message) -> None:
         try:

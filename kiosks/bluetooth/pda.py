@@ -119,6 +119,28 @@ def format_results(results: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -
     return "\n".join(lines)
 
 
+def format_holds(
+    holds: tuple[dict[str, Any], ...], alternatives: tuple[dict[str, Any], ...]
+) -> str:
+    """What shops keep for the shopper, and the other items they offer, as lines to read."""
+    lines: list[str] = []
+    for hold in holds:
+        shop, item = hold.get("shop") or {}, hold.get("item") or {}
+        lines.append(
+            f"Kept for you: {hold.get('quantity', '?')} x {item.get('name', '?')} at "
+            f"{shop.get('name', '?')} (floor {shop.get('floor', '?')}) until "
+            f"{str(hold.get('until', '?'))[11:16]}"
+        )
+    for alternative in alternatives:
+        shop, item = alternative.get("shop") or {}, alternative.get("item") or {}
+        desire = alternative.get("desire") or {}
+        lines.append(
+            f"Instead of {desire.get('name', '?')}: {item.get('name', '?')} "
+            f"{item.get('price', '?')} at {shop.get('name', '?')}"
+        )
+    return "".join(f"\n{line}" for line in lines)
+
+
 @dataclass
 class PdaOptions:
     """What ``manage.py pda`` was asked to do."""
@@ -220,7 +242,10 @@ async def run_pda(options: PdaOptions, out: TextIO = sys.stdout) -> int:
             reply = await _ask(frames, Hello(token=saved["token"]))
         if not isinstance(reply, Shops):
             raise PdaError(f"unexpected answer from the kiosk: {reply.TYPE}")
-        _say(out, format_results(reply.results) + BELL)
+        _say(
+            out,
+            format_results(reply.results) + format_holds(reply.holds, reply.alternatives) + BELL,
+        )
         if options.stay:
             _say(out, "In range of the kiosk. Press Enter to walk away.")
             with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt):

@@ -36,6 +36,7 @@ MAX_LEVEL: Final = 5
 #: Decoded photo size; its base64 form (4/3 larger) still fits in one frame with the wants.
 MAX_FACE_BYTES: Final = 180 * 1024
 MAX_CODE_CHARS: Final = 64
+MAX_SLUG_CHARS: Final = 50
 MAX_MESSAGE_CHARS: Final = 1000
 MAX_RESULTS: Final = 100
 PAYMENT_METHODS: Final = ("cash", "card", "mobile", "other")
@@ -271,6 +272,25 @@ class Erase(Message):
 
 
 @dataclass(frozen=True, slots=True)
+class ShareWith(Message):
+    """Handheld to kiosk: let this shop (its slug) read the shopper's wants."""
+
+    TYPE: ClassVar[str] = "share"
+    token: str
+    shop: str
+
+    def body(self) -> dict[str, Any]:
+        return {"token": self.token, "shop": self.shop}
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> ShareWith:
+        shop = _string(body, "shop", MAX_SLUG_CHARS)
+        if not all(char.isascii() and (char.isalnum() or char in "-_") for char in shop):
+            raise _bad("shop", "must be a shop's slug (letters, digits, - and _)")
+        return cls(token=_token(body), shop=shop)
+
+
+@dataclass(frozen=True, slots=True)
 class Bye(Message):
     """Handheld to kiosk: "I am leaving" (the same as the link dropping)."""
 
@@ -283,18 +303,33 @@ class Shops(Message):
 
     TYPE: ClassVar[str] = "shops"
     results: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    #: What shops keep for the shopper, and the other items they offer (``GET /api/me/``).
+    holds: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    alternatives: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
     def body(self) -> dict[str, Any]:
-        return {"results": list(self.results)}
+        return {
+            "results": list(self.results),
+            "holds": list(self.holds),
+            "alternatives": list(self.alternatives),
+        }
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> Shops:
-        results = body.get("results")
-        if not isinstance(results, list) or len(results) > MAX_RESULTS:
-            raise _bad("results", f"must be a list of at most {MAX_RESULTS}")
-        if not all(isinstance(result, dict) for result in results):
-            raise _bad("results", "must hold objects")
-        return cls(results=tuple(results))
+        return cls(
+            results=_objects(body, "results", required=True),
+            holds=_objects(body, "holds"),
+            alternatives=_objects(body, "alternatives"),
+        )
+
+
+def _objects(body: dict[str, Any], name: str, *, required: bool = False) -> tuple[dict, ...]:
+    value = body.get(name, None if required else [])
+    if not isinstance(value, list) or len(value) > MAX_RESULTS:
+        raise _bad(name, f"must be a list of at most {MAX_RESULTS}")
+    if not all(isinstance(entry, dict) for entry in value):
+        raise _bad(name, "must hold objects")
+    return tuple(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +373,8 @@ class Error(Message):
 
 
 MESSAGE_TYPES: Final[dict[str, type[Message]]] = {
-    kind.TYPE: kind for kind in (Hello, Register, Update, Erase, Bye, Shops, Registered, Error)
+    kind.TYPE: kind
+    for kind in (Hello, Register, Update, Erase, ShareWith, Bye, Shops, Registered, Error)
 }
 
 

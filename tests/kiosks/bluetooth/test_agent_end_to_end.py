@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from customers.models import Customer
+from customers.models import Customer, Share
 from customers.selectors import customer_by_token
 from kiosks.bluetooth.agent import Backoff, RunningKiosk, running_kiosk
 from kiosks.bluetooth.protocol import (
@@ -26,11 +26,14 @@ from kiosks.bluetooth.protocol import (
     Hello,
     Register,
     Registered,
+    ShareWith,
     Shops,
     Update,
 )
 from kiosks.bluetooth.transport import VirtualLink
 from kiosks.models import Presence
+from mall.models import Shop
+from stock.services import hold_create
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 from tests.kiosks.bluetooth.helpers import NetworkSwitch, connect_handheld, jpeg_of_size
 
@@ -180,6 +183,52 @@ def test_update_replaces_the_wants_and_returns_the_new_list(mall: Mall, tmp_path
     assert [result["desire"]["name"] for result in reply.results] == ["tennis racket"]
     assert offer_slugs(reply) == [mall.near_slug]
     assert list(shopper.customer.desires.values_list("name", flat=True)) == ["tennis racket"]
+
+
+def test_share_frame_shares_with_the_shop_and_answers_the_list(mall: Mall, tmp_path: Path) -> None:
+    # Given a shopper who wants running shoes
+    shopper = make_customer("running shoes")
+
+    async def scenario(kiosk: RunningKiosk, link: VirtualLink) -> Any:
+        radio, frames = await connect_handheld(link, kiosk.server.address)
+        # When their handheld shares with the cheap shop
+        reply = await frames.request(ShareWith(token=shopper.token, shop=mall.cheap_slug))
+        unknown = await frames.request(ShareWith(token=shopper.token, shop="no-such-shop"))
+        await frames.close()
+        await radio.close()
+        return reply, unknown
+
+    reply, unknown = run_with_kiosk(mall, tmp_path, scenario)
+    # Then the shop now sees them, and the handheld gets its list; an unknown shop is an error
+    assert isinstance(reply, Shops)
+    assert mall.cheap_slug in offer_slugs(reply)
+    assert Share.objects.get(customer=shopper.customer).shop.slug == mall.cheap_slug
+    assert isinstance(unknown, Error) and unknown.code == "unknown_shop"
+
+
+def test_shops_frame_carries_the_shoppers_holds(mall: Mall, tmp_path: Path) -> None:
+    # Given a shopper for whom the near shop holds a racket
+    shopper = make_customer("running shoes")
+    near = Shop.objects.get(slug=mall.near_slug)
+    Share.objects.create(customer=shopper.customer, shop=near)
+    racket = near.stock.get(name="Tennis Racket")
+    hold_create(shop=near, customer=shopper.customer, item_id=racket.pk)
+
+    async def scenario(kiosk: RunningKiosk, link: VirtualLink) -> Any:
+        radio, frames = await connect_handheld(link, kiosk.server.address)
+        # When the handheld says hello
+        reply = await frames.request(Hello(token=shopper.token), timeout=10)
+        await frames.close()
+        await radio.close()
+        return reply
+
+    reply = run_with_kiosk(mall, tmp_path, scenario)
+    # Then the list comes with the hold
+    assert isinstance(reply, Shops)
+    assert [(h["item"]["name"], h["shop"]["slug"]) for h in reply.holds] == [
+        ("Tennis Racket", mall.near_slug)
+    ]
+    assert reply.alternatives == ()
 
 
 @pytest.mark.parametrize(

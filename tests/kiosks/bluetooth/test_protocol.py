@@ -22,6 +22,7 @@ from kiosks.bluetooth.protocol import (
     ProtocolError,
     Register,
     Registered,
+    ShareWith,
     Shops,
     Update,
     decode_frames,
@@ -60,6 +61,8 @@ def only(items: list[Message | ProtocolError]) -> Message | ProtocolError:
         Update(token="tok-123", desires=()),
         Bye(),
         Shops(results=({"desire": {"id": 1, "name": "shoes"}, "offers": []},)),
+        Shops(results=(), holds=({"id": 3, "quantity": 1},), alternatives=({"id": 4},)),
+        ShareWith(token="tok-123", shop="sole-mates"),
         Registered(code="K7Q2", token="tok-123"),
         Error(code="unknown_token", message="no such shopper"),
     ],
@@ -70,6 +73,25 @@ def test_every_message_survives_encode_then_decode(message: Message) -> None:
     decoded = only(FrameDecoder().feed(encode_message(message)))
     # Then the same message comes out
     assert decoded == message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "share", "token": "tok", "shop": ""},
+        {"type": "share", "token": "tok", "shop": "../admin"},
+        {"type": "share", "token": "tok", "shop": "x" * 51},
+        {"type": "share", "shop": "sole"},
+        {"type": "shops", "results": [], "holds": "nope"},
+        {"type": "shops", "results": [], "holds": [1]},
+    ],
+    ids=["empty-shop", "not-a-slug", "long-slug", "no-token", "holds-not-list", "hold-not-object"],
+)
+def test_bad_share_or_holds_is_a_bad_field_error(body: dict) -> None:
+    # Given a share or shops frame with a bad field / When decoded
+    out = only(FrameDecoder().feed(raw_frame(json.dumps(body).encode())))
+    # Then it is a bad_field error, nothing else
+    assert isinstance(out, ProtocolError) and out.code == "bad_field"
 
 
 def test_frame_header_is_four_byte_big_endian_length_of_utf8_json() -> None:
