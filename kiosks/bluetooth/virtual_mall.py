@@ -2,7 +2,8 @@
 
 Every kiosk runs the real agent on a shared :class:`VirtualLink`; each walker is a real
 Bumble handheld that registers once (over the radio, like a PDA), then walks from kiosk to
-kiosk: it connects and says ``hello`` (a sighting: cards appear on the shop screens), stays
+kiosk: it connects and says ``hello`` (a sighting: cards appear on the shop screens), now
+and then shares with the kiosk's shop (its "Shared with us" list moves), stays
 a while, says ``bye`` and leaves (a departure), and walks on. Nobody has to touch anything.
 
 The first kiosk can also serve the link over TCP (``serve_at``), so ``manage.py pda
@@ -28,7 +29,7 @@ from typing import Any
 import httpx
 
 from kiosks.bluetooth.agent import RunningKiosk, start_kiosk
-from kiosks.bluetooth.protocol import Bye, Desire, Hello, Register, Registered
+from kiosks.bluetooth.protocol import Bye, Desire, Hello, Register, Registered, ShareWith
 from kiosks.bluetooth.transport import Handheld, TransportError, VirtualLink, open_radio
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ class KioskSpec:
 
     name: str
     key: str
+    #: The slug of the shop the kiosk stands in (None: a kiosk of the mall, e.g. the entrance).
+    shop: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class WalkPace:
 
     dwell: tuple[float, float] = (6.0, 12.0)
     walk: tuple[float, float] = (2.0, 5.0)
+    #: Chance that a walker at a shop's kiosk shares with that shop (so the shop's
+    #: "Shared with us" list moves in the demo).
+    share: float = 0.25
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:
@@ -63,6 +69,7 @@ async def _walker(
     products: Sequence[str],
     pace: WalkPace,
     rng: random.Random,
+    shops: dict[int, str] | None = None,
 ) -> None:
     radio = await open_radio("virtual", name=f"walker-{index}", link=link)
     handheld = Handheld(radio.device)
@@ -89,6 +96,10 @@ async def _walker(
                         logger.info("walker %d registered as %s", index, reply.code)
                 if token is not None:
                     await frames.request(Hello(token=token))
+                    shop = (shops or {}).get(id(here))
+                    if shop is not None and rng.random() < pace.share:
+                        await frames.request(ShareWith(token=token, shop=shop))
+                        logger.info("walker %d shared with %s", index, shop)
                 await _pause(stop, rng.uniform(*pace.dwell))
                 with contextlib.suppress(TransportError):
                     frames.send(Bye())
@@ -139,9 +150,12 @@ async def run_virtual_mall(
                 )
             )
             logger.info("virtual kiosk %s at %s", spec.name, running[-1].server.address)
+        shops = {
+            id(kiosk): spec.shop for kiosk, spec in zip(running, kiosks, strict=True) if spec.shop
+        }
         tasks = [
             asyncio.create_task(
-                _walker(index, leaving, link, running, products, pace or WalkPace(), rng),
+                _walker(index, leaving, link, running, products, pace or WalkPace(), rng, shops),
                 name=f"walker-{index}",
             )
             for index in range(walkers)
@@ -215,7 +229,11 @@ def start_demo(*, demo: Any, base_url: str, options: dict[str, Any]) -> Callable
     """Start the virtual mall beside the demo server; returns what stops it."""
     if options.get("no_virtual_mall"):
         return None
-    kiosks = [KioskSpec(name=name, key=key) for name, key in demo.kiosk_keys.items()]
+    shop_of_kiosk = {f"{shop.name} kiosk": shop.slug for shop in demo.shops}
+    kiosks = [
+        KioskSpec(name=name, key=key, shop=shop_of_kiosk.get(name))
+        for name, key in demo.kiosk_keys.items()
+    ]
     queue_dir = Path(tempfile.mkdtemp(prefix="mall-virtual-kiosks-"))
     thread, stop = start_virtual_mall_thread(
         server=base_url,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from customers.models import Customer
+from customers.models import Customer, Share
 from kiosks.bluetooth.virtual_mall import KioskSpec, WalkPace, run_virtual_mall
 from kiosks.models import Kiosk
 from tests.factories import ShopFactory, make_item, make_kiosk
@@ -56,6 +56,40 @@ def test_walkers_register_once_and_are_sighted_at_every_kiosk(
     # Then each walker registered exactly once, and both kiosks saw shoppers
     assert Customer.objects.count() == 2
     assert all(kiosk.last_seen_at is not None for kiosk in Kiosk.objects.all())
+
+
+def test_walkers_share_with_the_shop_of_the_kiosk_they_stand_at(
+    live_server: Any, tmp_path: Path
+) -> None:
+    # Given a shop with a kiosk, and the mall's entrance kiosk (no shop)
+    shop = ShopFactory(slug="north")
+    make_item(shop, "Teapot")
+    kiosks = [
+        KioskSpec(name="kiosk-north", key=make_kiosk(shop, name="kiosk-north").key, shop="north"),
+        KioskSpec(name="entrance", key=make_kiosk(name="entrance", floor=0, x=0, y=0).key),
+    ]
+
+    async def main() -> None:
+        one_connection = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=1))
+        stop = asyncio.Event()
+        asyncio.get_running_loop().call_later(3.0, stop.set)
+        # When a walker who always shares roams for three seconds
+        await run_virtual_mall(
+            server=live_server.url,
+            kiosks=kiosks,
+            products=["teapot"],
+            queue_dir=tmp_path,
+            walkers=1,
+            pace=WalkPace(dwell=(0.05, 0.1), walk=(0.01, 0.05), share=1.0),
+            stop=stop,
+            seed=3,
+            http_transport=one_connection,
+        )
+
+    asyncio.run(main())
+    _wait_for_live_server_requests()
+    # Then the shop's list has them, and no share went anywhere else
+    assert list(Share.objects.values_list("shop__slug", flat=True)) == ["north"]
 
 
 def _wait_for_live_server_requests(timeout: float = 10) -> None:
