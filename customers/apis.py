@@ -112,10 +112,15 @@ def customer_profile(customer: Customer) -> dict[str, Any]:
 
 
 def customer_serving(customer: Customer) -> dict[str, Any]:
-    """What shops do for the shopper: ``holds`` and ``alternatives`` (GET /api/me/)."""
+    """What shops do for the shopper: ``holds`` and ``alternatives``; and ``shares``, the
+    shops they shared with (GET /api/me/)."""
     return {
         "holds": customer_holds_payload(customer_id=customer.pk),
         "alternatives": customer_alternatives_payload(customer_id=customer.pk),
+        "shares": [
+            {"shop": share.shop.slug, "name": share.shop.name, "created_at": share.created_at}
+            for share in customer.shares.select_related("shop")
+        ],
     }
 
 

@@ -1,5 +1,7 @@
-// Clerk dashboard: live cards, sale by scanner, look-up by code, stock, CSV import, requests.
-import { CardBoard, api, chime, liveSocket, pageData, showStatus } from "./live.js";
+// Clerk dashboard: live cards (take one, hold for them), shoppers who shared, holds and
+// alternatives, barcode scan (restock or sell), sale, look-up by code, stock, CSV import,
+// requests.
+import { CardBoard, api, chime, liveSocket, pageData, showStatus, since } from "./live.js";
 
 const page = pageData("page");
 const base = `/api/shops/${page.slug}`;
@@ -19,6 +21,16 @@ const board = new CardBoard($("cards"), {
     if (message.type === "card.show") chime();
   },
   actions: (card) => {
+    const actions = element("div", "actions");
+    const take = element("button", "secondary take", card.taken_by ? "Take over" : "I'll serve them");
+    take.type = "button";
+    take.addEventListener("click", async () => {
+      const answer = await api("POST", `${base}/cards/${card.customer}/take/`);
+      if (!answer.ok) alert(answer.message);
+    });
+    const keep = element("button", "secondary hold", "Hold for them");
+    keep.type = "button";
+    keep.addEventListener("click", () => holdFor(card.customer));
     const sell = element("button", "secondary sell", `Sell to ${card.customer}`);
     sell.type = "button";
     sell.addEventListener("click", () => {
@@ -26,8 +38,219 @@ const board = new CardBoard($("cards"), {
       $("sale-panel").scrollIntoView({ behavior: "smooth" });
       $("sale-barcode").focus();
     });
-    return sell;
+    actions.append(take, keep, sell);
+    return actions;
   },
+});
+
+// Shared with us: who let this shop see their wants, live (share.new / share.withdraw) ----
+const shares = new Map();
+function renderShares() {
+  const ordered = [...shares.values()].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+  $("share-count").textContent = ordered.length;
+  if (!ordered.length) {
+    $("shares").replaceChildren(element("li", "hint empty", "No shopper has shared with you yet."));
+    return;
+  }
+  $("shares").replaceChildren(...ordered.map((share) => {
+    const item = element("li", "share");
+    item.dataset.customer = share.customer;
+    item.append(element("strong", "code", share.customer), element("small", "", ` · shared ${since(share.created_at)}`));
+    const wants = element("ul", "wants");
+    for (const desire of share.desires) {
+      const want = element("li", "", `${desire.name} `);
+      want.append(element("span", `level level-${desire.level}`, "●".repeat(desire.level) + "○".repeat(5 - desire.level)));
+      wants.append(want);
+    }
+    const keep = element("button", "secondary", "Hold for them");
+    keep.type = "button";
+    keep.addEventListener("click", () => holdFor(share.customer));
+    const instead = element("button", "secondary", "Offer another item");
+    instead.type = "button";
+    instead.addEventListener("click", () => offerTo(share.customer));
+    const actions = element("div", "actions");
+    actions.append(keep, instead);
+    item.append(wants, actions);
+    return item;
+  }));
+}
+async function loadShares() {
+  const answer = await api("GET", `${base}/shares/`);
+  if (!answer.ok) return;
+  shares.clear();
+  for (const share of answer.data) shares.set(share.customer, share);
+  renderShares();
+}
+
+// Holds and alternatives ---------------------------------------------------------------------
+function fillItems(select) {
+  const chosen = select.value;
+  select.replaceChildren(...stockItems.map((item) => {
+    const option = element("option", "", `${item.name} (${item.free} free)`);
+    option.value = item.id;
+    return option;
+  }));
+  if (chosen) select.value = chosen;
+}
+
+function holdFor(code) {
+  $("hold-customer").value = code;
+  $("serve-panel").scrollIntoView({ behavior: "smooth" });
+  $("hold-item").focus();
+}
+
+async function offerTo(code) {
+  $("alt-customer").value = code;
+  $("serve-panel").scrollIntoView({ behavior: "smooth" });
+  await loadWants(code);
+}
+
+async function loadWants(code) {
+  const select = $("alt-desire");
+  const answer = await api("GET", `${base}/customers/${encodeURIComponent(code)}/`);
+  if (!answer.ok) {
+    select.replaceChildren(element("option", "", answer.message));
+    select.firstChild.value = "";
+    return;
+  }
+  select.replaceChildren(...answer.data.desires.map((desire) => {
+    const option = element("option", "", desire.name);
+    option.value = desire.id;
+    return option;
+  }));
+}
+$("alt-customer").addEventListener("change", (event) => loadWants(event.target.value.trim()));
+
+function untilOf(value) {
+  if (!value) return undefined;
+  const [hours, minutes] = value.split(":").map(Number);
+  const until = new Date();
+  until.setHours(hours, minutes, 0, 0);
+  return until.toISOString();
+}
+
+$("hold-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const body = {
+    customer: $("hold-customer").value.trim(),
+    item: Number($("hold-item").value),
+    quantity: Number($("hold-quantity").value) || 1,
+  };
+  const until = untilOf($("hold-until").value);
+  if (until) body.until = until;
+  const answer = await api("POST", `${base}/holds/`, body);
+  const message = $("hold-message");
+  message.dataset.state = answer.ok ? "ok" : "error";
+  if (!answer.ok) { message.textContent = answer.message; return; }
+  const when = new Date(answer.data.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  message.textContent = `Kept ${answer.data.quantity} × ${answer.data.item.name} for ${answer.data.customer} until ${when}.`;
+  loadHolds();
+  loadStock();
+});
+
+$("alt-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answer = await api("POST", `${base}/alternatives/`, {
+    customer: $("alt-customer").value.trim(),
+    desire: Number($("alt-desire").value),
+    item: Number($("alt-item").value),
+    note: $("alt-note").value.trim(),
+  });
+  const message = $("alt-message");
+  message.dataset.state = answer.ok ? "ok" : "error";
+  message.textContent = answer.ok
+    ? `Offered ${answer.data.item.name} instead of ${answer.data.desire.name}.`
+    : answer.message;
+});
+
+async function loadHolds() {
+  const answer = await api("GET", `${base}/holds/`);
+  if (!answer.ok) return;
+  if (!answer.data.length) {
+    $("holds").replaceChildren(element("li", "hint empty", "Nothing is held."));
+    return;
+  }
+  $("holds").replaceChildren(...answer.data.map((hold) => {
+    const row = element("li", "hold-row");
+    row.dataset.hold = hold.id;
+    const until = new Date(hold.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    row.append(element("span", "", `${hold.quantity} × ${hold.item.name} for ${hold.customer} until ${until} `));
+    const cancel = element("button", "link danger", "Cancel");
+    cancel.type = "button";
+    cancel.addEventListener("click", async () => {
+      const done = await api("DELETE", `${base}/holds/${hold.id}/`);
+      if (!done.ok) alert(done.message);
+      loadHolds();
+      loadStock();
+    });
+    row.append(cancel);
+    return row;
+  }));
+}
+
+// Scan: a barcode finds the item; restock it or sell it in one step --------------------------
+$("scan-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const code = $("scan-barcode").value.trim();
+  const result = $("scan-result");
+  if (!code) return;
+  const url = `${base}/stock/by-barcode/${encodeURIComponent(code)}/`;
+  const found = await api("GET", url);
+  result.replaceChildren();
+  if (!found.ok) {
+    result.append(element("p", "field-error", found.message));
+    if (found.status === 404) {
+      const add = element("button", "secondary", "Add it to the stock");
+      add.type = "button";
+      add.addEventListener("click", () => {
+        resetStockForm();
+        $("stock-barcode").value = code;
+        $("stock-panel").scrollIntoView({ behavior: "smooth" });
+        $("stock-name").focus();
+      });
+      result.append(add);
+    }
+    return;
+  }
+  const box = element("div", "scan-found");
+  const show = (item) => {
+    box.replaceChildren(element("strong", "name", item.name),
+      element("p", "", `${item.quantity} on the shelf, ${item.free} free · ${item.price}`));
+  };
+  show(found.data);
+  const count = element("input");
+  count.type = "number";
+  count.min = "1";
+  count.value = "1";
+  count.id = "scan-count";
+  count.setAttribute("aria-label", "How many");
+  const buyer = element("input");
+  buyer.id = "scan-customer";
+  buyer.placeholder = "Customer code (optional)";
+  buyer.maxLength = 8;
+  const restock = element("button", "secondary", "Restock");
+  restock.type = "button";
+  restock.id = "scan-restock";
+  const sell = element("button", "primary", "Sell");
+  sell.type = "button";
+  sell.id = "scan-sell";
+  const message = element("p", "message");
+  message.setAttribute("role", "status");
+  restock.addEventListener("click", async () => {
+    const answer = await api("PUT", url, { add: Number(count.value) || 1 });
+    message.textContent = answer.ok ? `Restocked: ${answer.data.quantity} on the shelf.` : answer.message;
+    if (answer.ok) { show(answer.data); loadStock(); }
+  });
+  sell.addEventListener("click", async () => {
+    const body = { item: found.data.id, quantity: Number(count.value) || 1 };
+    if (buyer.value.trim()) body.customer = buyer.value.trim();
+    const answer = await api("POST", `${base}/sales/`, body);
+    message.textContent = answer.ok ? `Sold ${answer.data.quantity}; ${answer.data.remaining} left.` : answer.message;
+    if (answer.ok) { loadStock(); loadHolds(); }
+  });
+  const row = element("div", "row");
+  row.append(count, buyer, restock, sell);
+  result.append(box, row, message);
 });
 
 // Sale: a barcode scanner types the code and presses Enter ---------------------------------
@@ -98,6 +321,8 @@ async function loadStock() {
   const answer = await api("GET", `${base}/stock/`);
   if (!answer.ok) { stockMessage.textContent = answer.message; return; }
   stockItems = answer.data;
+  fillItems($("hold-item"));
+  fillItems($("alt-item"));
   stockBody.replaceChildren(...stockItems.map((item) => {
     const row = element("tr");
     row.dataset.item = item.id;
@@ -229,14 +454,26 @@ async function loadRequests() {
 // Live ----------------------------------------------------------------------------------------
 liveSocket(`/ws/shops/${page.slug}/`, {
   onMessage: (message) => {
-    if (board.apply(message)) return;
+    if (board.apply(message)) {
+      if (message.type === "hold.update") { loadHolds(); loadStock(); }
+      return;
+    }
     if (message.type === "request.new") {
       requests.set(message.request.id, message.request);
       renderRequests();
       chime();
+    } else if (message.type === "share.new") {
+      shares.set(message.share.customer, message.share);
+      renderShares();
+      chime();
+    } else if (message.type === "share.withdraw") {
+      shares.delete(message.customer);
+      renderShares();
     }
   },
   onStatus: (state) => showStatus($("live-status"), state),
 });
 loadStock();
 loadRequests();
+loadShares();
+loadHolds();

@@ -94,7 +94,8 @@ export function since(iso) {
 
 const PAYMENT = { cash: "Cash", card: "Card", mobile: "Mobile", other: "Other" };
 
-// The live cards of one shop: applies cards.snapshot / card.show / card.withdraw.
+// The live cards of one shop: applies cards.snapshot / card.show / card.withdraw, and
+// card.taken (who serves the shopper) / hold.update (what the shop keeps for them).
 export class CardBoard {
   constructor(container, { onChange = () => {}, actions = null } = {}) {
     this.container = container;
@@ -112,6 +113,11 @@ export class CardBoard {
       this.cards.set(message.card.customer, message.card);
     } else if (message.type === "card.withdraw") {
       this.cards.delete(message.customer);
+    } else if (message.type === "card.taken" || message.type === "hold.update") {
+      const card = this.cards.get(message.customer);
+      if (!card) return true; // not on this board: nothing to show
+      if (message.type === "card.taken") card.taken_by = message.clerk;
+      else card.holds = message.holds;
     } else {
       return false;
     }
@@ -154,6 +160,19 @@ export class CardBoard {
       level.title = `wants it ${desire.level}/5`;
       item.append(level);
       wants.append(item);
+    }
+    const taken = node.querySelector(".taken");
+    if (card.taken_by) {
+      taken.textContent = `Served by ${card.taken_by}`;
+      taken.hidden = false;
+      node.classList.add("is-taken");
+    }
+    const holds = node.querySelector(".holds");
+    for (const hold of card.holds || []) {
+      const until = new Date(hold.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      const item = document.createElement("li");
+      item.textContent = `Kept: ${hold.quantity} × ${hold.item.name} until ${until}`;
+      holds.append(item);
     }
     node.querySelector(".kiosk").textContent = card.seen_at_kiosk ? `seen at ${card.seen_at_kiosk}` : "seen";
     node.querySelector(".distance").textContent = `${Math.round(card.distance_m)} m away`;

@@ -1,5 +1,6 @@
-// Phone page: the live ranked list (/ws/me/), wants, sharing, requests, erasure. The paired
-// session authorises the API calls; no token is ever held by this page.
+// Phone page: the live ranked list (/ws/me/), what shops keep for the shopper (holds) and
+// offer instead (alternatives), wants, sharing, requests, erasure. The paired session
+// authorises the API calls; no token is ever held by this page.
 import { api, chime, liveSocket, pageData, showStatus, unlockSound } from "./live.js";
 import { wireSearch } from "./search.js";
 
@@ -8,6 +9,7 @@ const results = document.getElementById("results");
 const status = document.getElementById("live-status");
 let lastResults = null;
 let socket = null;
+let alternatives = profile.alternatives || [];
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -43,6 +45,9 @@ function renderResults(list) {
     block.append(offers);
     const hidden = (result.shops_total || 0) - result.offers.length;
     if (hidden > 0) block.append(element("p", "hint", `and ${hidden} more shop${hidden > 1 ? "s" : ""}`));
+    for (const alternative of alternatives.filter((a) => a.desire.id === result.desire.id)) {
+      block.append(alternativeElement(alternative));
+    }
     results.append(block);
   }
   if (!list.length) results.append(element("p", "hint", "No wanted products."));
@@ -52,6 +57,93 @@ function renderResults(list) {
     void results.offsetWidth; // restart the highlight animation
     results.classList.add("flash");
   }
+}
+
+// Alternatives: another item a shop offers for a want; accept (it is kept for you) or not.
+function alternativeElement(alternative) {
+  const box = element("div", "alternative");
+  box.dataset.alternative = alternative.id;
+  const note = alternative.note ? ` — “${alternative.note}”` : "";
+  box.append(element("p", "", `${alternative.shop.name} offers ${alternative.item.name} (${alternative.item.price})${note}`));
+  const accept = element("button", "primary", "Keep one for me");
+  accept.type = "button";
+  accept.addEventListener("click", async () => {
+    const answer = await api("POST", `/api/me/alternatives/${alternative.id}/accept/`);
+    if (!answer.ok) { alert(answer.message); return; }
+    await refreshServing();
+  });
+  const dismiss = element("button", "link", "No thanks");
+  dismiss.type = "button";
+  dismiss.addEventListener("click", async () => {
+    const answer = await api("DELETE", `/api/me/alternatives/${alternative.id}/`);
+    if (answer.ok) await refreshServing();
+  });
+  const row = element("div", "row");
+  row.append(accept, dismiss);
+  box.append(row);
+  return box;
+}
+
+// Holds: what shops keep for the shopper, with where the shop is; cancel any.
+const holdList = document.getElementById("holds");
+function renderHolds(holds) {
+  if (!holds.length) {
+    holdList.replaceChildren(element("li", "hint empty", "No shop keeps anything for you yet."));
+    return;
+  }
+  holdList.replaceChildren(...holds.map((hold) => {
+    const item = element("li", "hold-row");
+    item.dataset.hold = hold.id;
+    const until = new Date(hold.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    item.append(
+      element("strong", "shop", hold.shop.name),
+      element("span", "", ` (floor ${hold.shop.floor}) keeps ${hold.quantity} × ${hold.item.name} for you until ${until}. `),
+    );
+    const cancel = element("button", "link danger", "Cancel");
+    cancel.type = "button";
+    cancel.addEventListener("click", async () => {
+      const answer = await api("DELETE", `/api/me/holds/${hold.id}/`);
+      if (answer.ok) await refreshServing();
+    });
+    item.append(cancel);
+    return item;
+  }));
+}
+
+function applyServing(holds, offered) {
+  renderHolds(holds);
+  alternatives = offered;
+  if (lastResults !== null) {
+    const keep = lastResults;
+    lastResults = null; // re-render without the "changed" chime
+    renderResults(keep);
+  }
+}
+
+async function refreshServing() {
+  const answer = await api("GET", "/api/me/");
+  if (!answer.ok) return;
+  applyServing(answer.data.holds, answer.data.alternatives);
+  renderShares(answer.data.shares);
+}
+
+// Shares: the shops that see the wants; withdraw any.
+const shareList = document.getElementById("my-shares");
+function renderShares(list) {
+  if (!list.length) { shareList.replaceChildren(element("li", "hint empty", "None.")); return; }
+  shareList.replaceChildren(...list.map((share) => {
+    const item = element("li", "share");
+    item.dataset.shop = share.shop;
+    item.append(element("span", "", `${share.name} `));
+    const withdraw = element("button", "link danger", "Stop sharing");
+    withdraw.type = "button";
+    withdraw.addEventListener("click", async () => {
+      const answer = await api("DELETE", `/api/me/shares/${share.shop}/`);
+      if (answer.ok) await refreshServing();
+    });
+    item.append(withdraw);
+    return item;
+  }));
 }
 
 function showErased() {
@@ -128,6 +220,7 @@ document.getElementById("share").addEventListener("click", async () => {
   shopMessage.textContent = answer.ok
     ? `${shopChoice.selectedOptions[0].textContent} can now see your code and wants.`
     : answer.message;
+  if (answer.ok) refreshServing();
 });
 
 document.getElementById("shop-form").addEventListener("submit", async (event) => {
@@ -138,6 +231,8 @@ document.getElementById("shop-form").addEventListener("submit", async (event) =>
   if (answer.ok) {
     text.value = "";
     loadRequests();
+renderHolds(profile.holds || []);
+renderShares(profile.shares || []);
   }
 });
 
@@ -177,6 +272,8 @@ socket = liveSocket("/ws/me/", {
   onMessage: (message) => {
     if (message.type === "shops.update") renderResults(message.results);
     else if (message.type === "request.reply") { chime(); loadRequests(); }
+    else if (message.type === "holds.update") applyServing(message.holds, message.alternatives);
+    else if (message.type === "alternative.new") chime();
     else if (message.type === "me.erased") showErased();
   },
   onStatus: (state) => {
@@ -185,3 +282,5 @@ socket = liveSocket("/ws/me/", {
   },
 });
 loadRequests();
+renderHolds(profile.holds || []);
+renderShares(profile.shares || []);
