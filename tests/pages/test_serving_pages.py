@@ -49,7 +49,8 @@ def test_hold_made_on_the_dashboard_appears_on_the_paired_phone(
     card(clerk, shopper["code"]).wait_for(state="visible")
 
     card(clerk, shopper["code"]).locator("button.hold").click()
-    clerk.select_option("#hold-item", label="Running Shoes (5 free)")
+    shoes = clerk.locator("#hold-item option", has_text="Running Shoes")
+    clerk.select_option("#hold-item", shoes.get_attribute("value"))
     clerk.fill("#hold-quantity", "2")
     clerk.click("#hold-submit")
 
