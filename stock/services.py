@@ -148,7 +148,7 @@ def stock_items_sync(
         for item in (
             StockItem.objects.filter(shop_id__in=shop_ids)
             .exclude(barcode="")
-            .only("pk", "shop_id", "barcode", "name", "keywords", "quantity", "held")
+            .only("pk", "shop_id", "barcode", "name", "keywords", "quantity", "held", "expires_at")
         ):
             if (item.shop_id, item.barcode) in barcodes:
                 existing[(item.shop_id, item.barcode)] = item
@@ -170,14 +170,16 @@ def stock_items_sync(
         restocked: list[StockItem] = []
         renamed: list[StockItem] = []
         for item, data in updates:
-            was_free = item.quantity - item.held
-            if (item.name, list(item.keywords)) != (data.name, data.keywords):
+            was_offered = item.quantity > item.held and item.expires_at > now
+            is_renamed = (item.name, list(item.keywords)) != (data.name, data.keywords)
+            if is_renamed:
                 renamed.append(item)
             item.name, item.keywords = data.name, data.keywords
             item.quantity, item.price = data.quantity, data.price
             days = data.valid_days if data.valid_days is not None else default_days
             item.expires_at = now + timedelta(days=days)
-            if was_free <= 0 < item.quantity - item.held:
+            # Offered now and not before, or under other words: a restock (flow 5b).
+            if item.quantity > item.held and (is_renamed or not was_offered):
                 restocked.append(item)
         try:
             StockItem.objects.bulk_update(
@@ -619,13 +621,13 @@ def stock_item_put_by_barcode(
             )
             return stock_item_create(shop=shop, data=data), True
         item = items[0]
-        was_free = item.free
-        stock_item_update(item=item, changes=changes)
+        stock_item_update(item=item, changes=changes)  # a restock there is told there
         if add:
+            was_free = item.free
             StockItem.objects.filter(pk=item.pk).update(quantity=F("quantity") + add)
             item.refresh_from_db(fields=["quantity", "held"])
-        if was_free <= 0 < item.free:
-            items_restocked(items=[item])
+            if was_free <= 0:
+                items_restocked(items=[item])
     return item, False
 
 
