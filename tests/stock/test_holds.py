@@ -322,3 +322,15 @@ def test_concurrent_holds_and_sales_on_the_last_units_never_oversell():
     assert item.quantity == 5 - sold == 5 - Sale.objects.count()
     assert item.held == held == sum(Hold.objects.values_list("quantity", flat=True))
     assert item.free >= 0
+
+
+def test_me_holds_answers_holds_alternatives_and_shares_without_matching(api, clerk, shop):
+    item = make_item(shop, "Running Shoes", quantity=1)
+    holder = shared("running shoes", shop=shop)
+    hold(clerk, holder.customer, item)
+
+    body = api.get("/api/me/holds/", **bearer(holder)).json()
+
+    assert set(body) == {"holds", "alternatives", "shares"}
+    assert [h["item"]["id"] for h in body["holds"]] == [item.pk]
+    assert [s["shop"] for s in body["shares"]] == ["sole"]
