@@ -201,14 +201,17 @@ def customers_expired_purge(*, now: datetime) -> tuple[int, int]:
 def _holds_release(*, customer: Customer) -> None:
     """The shopper is being erased: their held units are free again (a restock for the
     others), and the shops' cards show no hold for them."""
-    freed = []
+    freed, shop_ids = [], set()
     for hold in Hold.objects.filter(customer=customer).select_related("item"):
         # Claimed by the DELETE itself: a hold ended meanwhile is not given back twice.
         if Hold.objects.filter(pk=hold.pk).delete()[0]:
+            shop_ids.add(hold.shop_id)
             was_free = hold.item.free
             hold.item.release(hold.quantity)
             if was_free <= 0 < hold.item.free:
                 freed.append(hold.item)
+    for shop_id in shop_ids:
+        realtime.push(realtime.shop_group(shop_id), realtime.hold_update_message(customer.code, []))
     if freed:
         items_restocked(items=freed)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from customers.models import Share
-from customers.services import share_create, share_withdraw
+from customers.services import customer_delete, share_create, share_withdraw
 from kiosks.services import customer_sight
 from mall.services import clerk_create
 from matching.selectors import shop_cards_snapshot
@@ -183,4 +183,19 @@ async def test_card_pushes_applied_to_a_snapshot_equal_a_fresh_snapshot(shop):
         cards = apply(cards, await drain(screen))
         # Then at every step the screen shows what a fresh snapshot shows
         assert cards == await fresh()
+    await screen.disconnect()
+
+
+async def test_erased_shopper_leaves_no_hold_on_the_shops_screens(shop):
+    shopper = await run(make_customer, "running shoes")
+    await run(Share.objects.create, customer=shopper.customer, shop=shop)
+    item = await run(lambda: shop.stock.get())
+    await run(hold_create, shop=shop, customer=shopper.customer, item_id=item.pk)
+    screen, _, _ = await clerk_socket(shop)
+
+    await run(customer_delete, customer=shopper.customer)
+
+    assert {"type": "hold.update", "customer": shopper.customer.code, "holds": []} in await drain(
+        screen
+    )
     await screen.disconnect()
