@@ -9,12 +9,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from customers.faces import MAX_BYTES
 from customers.models import Customer, PaymentMethod, Ranking, ShopRequest
-from customers.selectors import customer_by_code, customer_visible_to_shop, shop_shares
+from customers.selectors import (
+    customer_by_code,
+    customer_visible_by_code,
+    customer_visible_to_shop,
+    shop_shares,
+)
 from customers.services import (
     DesireInput,
     customer_delete,
@@ -40,6 +44,12 @@ from mall.permissions import (
     validated,
 )
 from mall.selectors import shop_by_slug
+from mall.throttles import (
+    RegistrationThrottle,
+    ShopperThrottle,
+    code_lookup_check,
+    code_lookup_count,
+)
 from matching import realtime
 from matching.selectors import customer_results
 from stock.models import Hold
@@ -141,25 +151,12 @@ def me_profile(customer: Customer) -> dict[str, Any]:
     }
 
 
-class RegistrationThrottle(ScopedRateThrottle):
-    """Per-address limit on anonymous registration. A kiosk (with its Api-Key) registers
-    every handheld from one address, so it is not throttled."""
-
-    scope_attr = "throttle_scope"
-
-    def allow_request(self, request: Request, view: Any) -> bool:
-        if request_kiosk(request) is not None:
-            return True
-        return super().allow_request(request, view)
-
-
 class CustomerRegisterApi(APIView):
     """Register a shopper; answers their code and secret token (shown once)."""
 
     # Only a kiosk key counts here: a shopper needs no login to register.
     authentication_classes = [KioskKeyAuthentication]
     throttle_classes = [RegistrationThrottle]
-    throttle_scope = "registration"
 
     class InputSerializer(serializers.Serializer):
         desires = DesiresField(min_length=1, max_length=MAX_DESIRES)
@@ -342,6 +339,10 @@ class MeRequestsApi(APIView):
         shop = serializers.SlugField(max_length=50)
         text = serializers.CharField(max_length=500)
 
+    def get_throttles(self) -> list[Any]:
+        # Only sending is limited (a shop's screen gets each one live); reading is not.
+        return [ShopperThrottle()] if self.request.method == "POST" else []
+
     @extend_schema(request=InputSerializer)
     def get(self, request: Request) -> Response:
         requests = request_customer(request).requests.select_related("shop", "customer")
@@ -357,11 +358,14 @@ class MeRequestsApi(APIView):
 
 
 def _visible_customer(request: Request, slug: str, code: str) -> tuple[Any, Customer]:
-    shop = shop_for_request(request, slug)
-    customer = customer_by_code(code)
-    if not customer_visible_to_shop(customer=customer, shop_id=shop.pk):
-        # Same answer as an unknown code: a shop cannot probe which codes exist.
-        raise NotFound(f"No shopper with code {code!r} has shared with this shop.")
+    shop = shop_for_clerk(request, slug)
+    # Each code that finds no shopper the shop may see counts against the shop's limit.
+    code_lookup_check(shop_id=shop.pk)
+    try:
+        customer = customer_visible_by_code(code=code, shop_id=shop.pk)
+    except NotFound:
+        code_lookup_count(shop_id=shop.pk)
+        raise
     return shop, customer
 
 
@@ -405,8 +409,11 @@ class ShopSharesApi(APIView):
 
     @extend_schema(request=InputSerializer)
     def post(self, request: Request, slug: str) -> Response:
-        shop = shop_for_request(request, slug)
+        shop = shop_for_clerk(request, slug)
         data = validated(self.InputSerializer, request.data)
+        # Every share by code counts: it is the one way a code makes a shopper visible.
+        code_lookup_check(shop_id=shop.pk)
+        code_lookup_count(shop_id=shop.pk)
         customer = customer_by_code(data["customer"])
         share_create(customer=customer, shop=shop)
         return Response(customer_profile(customer), status=201)
@@ -430,7 +437,7 @@ class ShopRequestsApi(APIView):
     """The requests shoppers sent this shop, newest first."""
 
     def get(self, request: Request, slug: str) -> Response:
-        shop = shop_for_request(request, slug)
+        shop = shop_for_clerk(request, slug)
         requests = ShopRequest.objects.filter(shop=shop).select_related("shop", "customer")[:200]
         return Response([shop_request_payload(r) for r in requests])
 
@@ -443,7 +450,7 @@ class ShopRequestReplyApi(APIView):
 
     @extend_schema(request=InputSerializer)
     def post(self, request: Request, slug: str, request_id: int) -> Response:
-        shop = shop_for_request(request, slug)
+        shop = shop_for_clerk(request, slug)
         data = validated(self.InputSerializer, request.data)
         shop_request = ShopRequest.objects.filter(pk=request_id, shop=shop).first()
         if shop_request is None:

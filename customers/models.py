@@ -22,8 +22,9 @@ class Customer(models.Model):
     """A shopper who registered wants. Deleted on purchase of the last want, on departure
     from the mall, on expiry and on request, face file included."""
 
-    #: Short code the shopper shows or tells a clerk; not a secret.
-    code = models.CharField(max_length=8, unique=True)
+    #: The code the shopper shows or tells a clerk. Not a secret, but long enough that
+    #: guessing one is hopeless at the rate look-ups are limited to (README, "Trust").
+    code = models.CharField(max_length=12, unique=True)
     #: SHA-256 of the bearer token; the token itself is shown once and never stored.
     token_hash = models.CharField(max_length=64, unique=True)
     payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
@@ -111,3 +112,30 @@ class ShopRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} -> {self.shop}: {self.text[:40]}"
+
+
+class PairingTicketUse(models.Model):
+    """A pairing ticket that was redeemed: a row, so that every worker refuses it again.
+    Kept until the ticket would have expired anyway (``manage.py purge``)."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["expires_at"]
+
+    def __str__(self) -> str:
+        return self.nonce
+
+
+class PairedSession(models.Model):
+    """A browser session paired with a shopper, so that erasing the shopper deletes it."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} @ {self.session_key[:6]}"

@@ -5,27 +5,30 @@ The link is ``/me/pair/#<ticket>``. The ticket sits in the URL *fragment*, which
 never send to the server: it cannot reach an access log or a proxy. The pairing page's
 script posts it in a request body and replaces the URL, so it does not stay in the address
 bar or the history either. A ticket is signed (``TimestampSigner``), lives 10 minutes, and
-works once (a nonce remembered in the cache until it would have expired anyway). It holds
+works once, on any worker: its nonce is a unique row in the database
+(``PairingTicketUse``) until it would have expired anyway, never evicted earlier. It holds
 the shopper's id and a fragment of their token *hash*, never the token.
 
-One-time use relies on Django's cache: with several server processes, configure a shared
-cache, or a ticket may be redeemed once per process within its 10 minutes.
+The paired session is recorded too (``PairedSession``): erasing the shopper deletes it.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
-from customers.models import Customer
+from customers.models import Customer, PairedSession, PairingTicketUse
 from mall.errors import DomainError
 
 #: Seconds a pairing ticket stays valid after the shopper registered.
@@ -67,19 +70,44 @@ def pairing_ticket_redeem(*, ticket: str, session: SessionBase) -> Customer:
     customer = Customer.objects.filter(pk=payload.get("c")).first()
     if customer is None or not customer.token_hash.startswith(str(payload.get("h"))):
         raise PairingFailed("This shopper's data has been deleted.")
-    # cache.add is atomic: of two phones scanning the same code, only one wins.
-    if not cache.add(f"pairing-used:{payload.get('n')}", True, timeout=TICKET_MAX_AGE + 60):
-        raise PairingFailed("This pairing code was used already.")
+    # A unique row: of two phones scanning the same code, on any workers, only one wins.
+    try:
+        with transaction.atomic():
+            PairingTicketUse.objects.create(
+                nonce=str(payload.get("n"))[:32],
+                expires_at=timezone.now() + timedelta(seconds=TICKET_MAX_AGE + 60),
+            )
+    except IntegrityError as exc:
+        raise PairingFailed("This pairing code was used already.") from exc
     pairing_session_set(session=session, customer=customer)
     return customer
 
 
 def pairing_session_set(*, session: SessionBase, customer: Customer) -> None:
     """Pair ``session`` with ``customer`` (a redeemed ticket, or a shopper who registered
-    on this very phone from a check-in page)."""
+    on this very phone from a check-in page); recorded, so that erasure deletes it."""
     session.cycle_key()  # a fresh session id for the paired phone (no fixation)
     session[SESSION_CUSTOMER] = customer.pk
     session[SESSION_TOKEN_HASH] = customer.token_hash
+    session.save()  # a key now, to be recorded with the shopper
+    PairedSession.objects.get_or_create(
+        session_key=session.session_key, defaults={"customer": customer}
+    )
+
+
+def pairing_tickets_used_purge(*, now: Any) -> int:
+    """Forget used tickets that have expired anyway (``manage.py purge``)."""
+    deleted, _ = PairingTicketUse.objects.filter(expires_at__lte=now).delete()
+    return deleted
+
+
+def paired_sessions_delete(*, customer: Customer) -> None:
+    """Delete the sessions of every phone paired with ``customer`` (on erasure)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in PairedSession.objects.filter(customer=customer).values_list(
+        "session_key", flat=True
+    ):
+        store(session_key=key).delete()
 
 
 def paired_customer(session: SessionBase) -> Customer | None:

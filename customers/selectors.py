@@ -29,16 +29,38 @@ def customer_by_token(token: str, *, with_last_kiosk: bool = True) -> Customer |
     return next(iter(customers.order_by()[:1]), None)
 
 
+#: The one answer to a code that is unknown and to one the shop may not see: a shop cannot
+#: tell whether a code it guessed exists.
+UNKNOWN_CODE = "No shopper with this code is visible to this shop."
+
+
+def code_normalised(code: str) -> str:
+    """A code as typed or scanned: case, spaces and dashes forgiven."""
+    return "".join(ch for ch in str(code) if ch.isalnum()).upper()[:12]
+
+
 def customer_by_code(code: str) -> Customer:
-    """The live shopper with ``code`` (case and spaces forgiven), or NotFound."""
-    normalised = "".join(str(code).split()).upper()[:8]
+    """The live shopper with ``code`` (case, spaces and dashes forgiven), or NotFound."""
     customer = (
         Customer.objects.select_related("last_kiosk__shop")
-        .filter(code=normalised, expires_at__gt=timezone.now())
+        .filter(code=code_normalised(code), expires_at__gt=timezone.now())
         .first()
     )
     if customer is None:
-        raise NotFound(f"No shopper with code {normalised!r}.", code="unknown_customer")
+        raise NotFound(UNKNOWN_CODE, code="unknown_customer")
+    return customer
+
+
+def customer_visible_by_code(*, code: str, shop_id: int) -> Customer:
+    """The live shopper with ``code`` if the shop may see them (DESIGN.md, "Who may see a
+    shopper"); else NotFound, the same answer whether the code exists or not."""
+    customer = (
+        Customer.objects.select_related("last_kiosk__shop")
+        .filter(code=code_normalised(code), expires_at__gt=timezone.now())
+        .first()
+    )
+    if customer is None or not customer_visible_to_shop(customer=customer, shop_id=shop_id):
+        raise NotFound(UNKNOWN_CODE, code="unknown_customer")
     return customer
 
 

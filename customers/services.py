@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from customers.faces import face_image_clean
 from customers.models import Customer, DesiredProduct, Share, ShopRequest
+from customers.pairing import paired_sessions_delete
 from customers.selectors import token_hash
 from mall.errors import DomainError, NotFound
 from mall.models import Shop
@@ -24,7 +25,8 @@ from stock.models import Hold, StockItem
 from stock.selectors import customer_alternatives_payload, customer_holds_payload
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a till
-CODE_LENGTH = 6
+#: 32**10, about 1.1e15 codes: guessing is hopeless at the look-up limit (README, "Trust").
+CODE_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def customer_delete(*, customer: Customer) -> None:
         realtime.push(realtime.customer_group(customer.pk), {"type": "me.erased"})
         name = customer.face_image.name if customer.face_image else ""
         storage = customer.face_image.storage
+        paired_sessions_delete(customer=customer)
         customer.delete()
         if name:
             # After commit: a rolled-back erasure must not lose the photo of a kept row.

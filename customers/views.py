@@ -37,6 +37,7 @@ from mall.api_errors import error_body
 from mall.errors import DomainError, NotFound
 from mall.parsers import json_loads
 from mall.selectors import retention_current, shops_all
+from mall.throttles import form_throttle_wait
 
 #: Session key of the kiosk's last registration, shown once by ``kiosk_done``.
 KIOSK_RESULT = "kiosk_result"
@@ -49,6 +50,11 @@ def _registration_page(
 ) -> tuple[HttpResponse | None, RegistrationAt | Registration | None]:
     """The registration form (entrance or phone): on a valid POST, the registration (at
     ``kiosk`` when there is one: a sighting there); else the page to render."""
+    if request.method == "POST":
+        # The same per-address limit, and counter, as ``POST /api/customers/``.
+        wait = form_throttle_wait(request, "registration")
+        if wait is not None:
+            return _too_many(wait), None
     form = RegistrationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,6 +88,16 @@ def _registration_page(
         status=400 if request.method == "POST" else 200,
     )
     return page, None
+
+
+def _too_many(wait: float) -> HttpResponse:
+    response = HttpResponse(
+        f"Too many registrations from this address; try again in {wait:.0f} seconds.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(int(wait) + 1)
+    return response
 
 
 @never_cache
@@ -185,6 +201,13 @@ def me_pair(request: HttpRequest) -> HttpResponse:
     ``{"ticket"}``): pair this session; the script then goes to ``/me/``."""
     if request.method == "GET":
         return render(request, "customers/me_pair.html")
+    wait = form_throttle_wait(request, "pairing")
+    if wait is not None:
+        response = JsonResponse(
+            error_body("throttled", f"Too many attempts; try again in {wait:.0f} s."), status=429
+        )
+        response["Retry-After"] = str(int(wait) + 1)
+        return response
     try:
         ticket = str(json_loads(request.body or b"{}").get("ticket", ""))
     except (ValueError, AttributeError):

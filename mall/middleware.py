@@ -37,3 +37,25 @@ class RefuseNulMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse(error_body("invalid", message), status=400)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every API answer that did not set its own: they are
+    personal (a shopper's wants and list, a shop's stock and customers) and must not stay
+    in a browser's or a proxy's cache. The schema and its docs may be cached."""
+
+    PUBLIC = ("/api/schema/", "/api/docs/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/") or request.path.startswith("/me/")
+        ) and not request.path.startswith(self.PUBLIC):
+            if "Cache-Control" not in response:
+                response["Cache-Control"] = "no-store"
+            elif "no-store" not in response["Cache-Control"]:
+                response["Cache-Control"] += ", no-store"
+        return response

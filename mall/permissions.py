@@ -42,7 +42,9 @@ class IsShopper(BasePermission):
 
 
 def may_act_for_shop(request: Request, shop_id: int) -> bool:
-    """A clerk of the shop (session), or a kiosk installed in it (Api-Key)."""
+    """A clerk of the shop (session), or a kiosk installed in it (Api-Key): the calls a
+    point of sale makes (the shop's stock and sales). What concerns shoppers is
+    ``shop_for_clerk``'s (DESIGN.md, "Who may see a shopper")."""
     kiosk = request_kiosk(request)
     if kiosk is not None:
         return kiosk.shop_id == shop_id

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from customers.pairing import pairing_tickets_used_purge
 from customers.services import customers_expired_purge
 from kiosks.services import customers_departed_purge
 from mall.models import Membership, Shop
@@ -79,6 +80,7 @@ def data_purge(*, now: datetime) -> PurgeReport:
     wants, expired = customers_expired_purge(now=now)
     holds = holds_expired_purge(now=now)
     stock = stock_expired_purge(now=now)
+    pairing_tickets_used_purge(now=now)
     return PurgeReport(
         wants=wants,
         customers_expired=expired,

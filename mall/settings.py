@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "axes",
+    "csp",
     "mall",
     "customers",
     "stock",
@@ -75,6 +77,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "mall.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mall.urls"
@@ -206,6 +212,12 @@ REGISTRATION_THROTTLE = os.environ.get("REGISTRATION_THROTTLE", "20/minute")
 CARD_SHOPS = _env_number("CARD_SHOPS", "3", int)
 #: DRF rate for the anonymous search (``GET /api/search/``); "none" turns the throttle off.
 SEARCH_THROTTLE = os.environ.get("SEARCH_THROTTLE", "120/minute")
+#: How many proxies in front add ``X-Forwarded-For``; 0: the socket's address is the client.
+TRUSTED_PROXIES = _env_number("TRUSTED_PROXIES", "0", int)
+#: Per shop: look-ups by code that find no shopper the shop may see, and shares by code.
+CODE_LOOKUP_THROTTLE = os.environ.get("CODE_LOOKUP_THROTTLE", "30/minute")
+#: Seconds between the checks that a live socket may still see what it receives.
+SOCKET_RECHECK_SECONDS = _env_number("SOCKET_RECHECK_SECONDS", "5")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -230,7 +242,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "registration": None if REGISTRATION_THROTTLE.lower() == "none" else REGISTRATION_THROTTLE,
         "search": None if SEARCH_THROTTLE.lower() == "none" else SEARCH_THROTTLE,
+        "code_lookup": None if CODE_LOOKUP_THROTTLE.lower() == "none" else CODE_LOOKUP_THROTTLE,
+        # A phone pairing from the kiosk's QR code; a shopper's messages to shops.
+        "pairing": "30/minute",
+        "shopper_requests": "10/minute",
     },
+    # DRF's own notion of the client (mall.throttles.client_address gives the same).
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -247,7 +265,51 @@ SPECTACULAR_SETTINGS = {
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    # Rate limits are counted by every worker together.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "mall-cache",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Login lockout (django-axes): five wrong passwords for one username from one address lock
+# that pair out for 15 minutes, on the clerks' page and the admin's. Attempts are rows in
+# the database, so every worker sees them.
+AUTHENTICATION_BACKENDS = [
+    "mall.auth_backends.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _env_number("LOGIN_FAILURE_LIMIT", "5", int)
+AXES_COOLOFF_TIME = _env_number("LOGIN_LOCKOUT_MINUTES", "15") / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "mall.throttles.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Content Security Policy (django-csp): scripts, styles and fonts only from this site;
+# photos also from ``data:``/``blob:`` (the entrance webcam); sockets to this site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:", "mediastream:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 if not DEBUG and _env_bool("SECURE", False):
     # A real mall behind a TLS proxy (README, "Running a real mall").
@@ -269,5 +331,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Each kiosk call is logged by the agent itself; httpx would say it twice.
         "httpx": {"level": "WARNING"},
+        # A line per login would drown the log; lockouts still show as warnings.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from customers.selectors import customer_by_code
 from mall.errors import Conflict, NotFound
 from mall.permissions import shop_for_clerk, shop_for_request, validated
+from mall.throttles import code_lookup_check, code_lookup_count
 from matching import realtime
 from matching.services import card_take
 from stock.models import Hold, StockItem
@@ -128,12 +129,17 @@ class SaleCreateApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         shop = shop_for_request(request, slug)
         data = validated(self.InputSerializer, request.data)
-        sale = sale_record(
-            shop=shop,
-            item_id=data["item"],
-            quantity=data["quantity"],
-            customer_code=data.get("customer") or None,
-        )
+        code = data.get("customer") or None
+        if code:
+            code_lookup_check(shop_id=shop.pk)
+        try:
+            sale = sale_record(
+                shop=shop, item_id=data["item"], quantity=data["quantity"], customer_code=code
+            )
+        except NotFound as error:
+            if error.code == "unknown_customer":
+                code_lookup_count(shop_id=shop.pk)
+            raise
         return Response(
             {
                 "id": sale.pk,

@@ -13,7 +13,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from customers.models import Customer
-from customers.selectors import customer_by_code, customer_visible_to_shop
+from customers.selectors import (
+    UNKNOWN_CODE,
+    customer_visible_by_code,
+    customer_visible_to_shop,
+)
 from customers.services import customer_delete, customer_refresh, holds_push, items_restocked
 from mall.errors import Conflict, DomainError, NotAvailable, NotFound, OutOfStock
 from mall.models import Shop
@@ -395,12 +399,14 @@ def sale_record(
     concurrent sales; a sale of more than is free is refused (``OutOfStock``). Units held
     for this shopper are theirs: the sale takes them first and ends those holds. Wants the
     item matches are deleted; a shopper left with none is deleted; the card is released.
+    A code is only taken from a shopper the shop may see (a live card or a share): any other
+    code is refused (``NotFound``, as for an unknown code) before any stock is taken.
     """
     if quantity < 1:
         raise DomainError("Quantity must be at least 1.", code="invalid_quantity")
     customer = None
     if customer_code:
-        customer = customer_by_code(customer_code)
+        customer = customer_visible_by_code(code=customer_code, shop_id=shop.pk)
     with transaction.atomic():
         item = StockItem.objects.filter(pk=item_id, shop=shop).first()
         if item is None:
@@ -477,10 +483,7 @@ def hold_create(
         raise DomainError("A hold lasts at most 24 hours.", code="invalid_until")
     if check_visible and not customer_visible_to_shop(customer=customer, shop_id=shop.pk):
         # The same answer as an unknown code: a shop cannot probe which codes exist.
-        raise NotFound(
-            f"No shopper with code {customer.code!r} has shared with this shop.",
-            code="unknown_customer",
-        )
+        raise NotFound(UNKNOWN_CODE, code="unknown_customer")
     with transaction.atomic():
         item = StockItem.objects.filter(pk=item_id, shop=shop).first()
         if item is None:
@@ -529,10 +532,7 @@ def alternative_create(
 ) -> Alternative:
     """Offer a shopper the shop sees another of its items for one of their wants."""
     if not customer_visible_to_shop(customer=customer, shop_id=shop.pk):
-        raise NotFound(
-            f"No shopper with code {customer.code!r} has shared with this shop.",
-            code="unknown_customer",
-        )
+        raise NotFound(UNKNOWN_CODE, code="unknown_customer")
     desire = customer.desires.filter(pk=desire_id).first()
     if desire is None:
         raise NotFound("No such wanted product for this shopper.", code="unknown_desire")

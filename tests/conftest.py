@@ -58,3 +58,15 @@ def jpeg_bytes(
 @pytest.fixture
 def jpeg() -> bytes:
     return jpeg_bytes()
+
+
+@pytest.fixture
+def throttle_rates(settings):
+    """Set DRF throttle rates for one test: ``throttle_rates(registration="2/minute")``."""
+
+    def set_rates(**rates: str | None) -> None:
+        framework = dict(settings.REST_FRAMEWORK)
+        framework["DEFAULT_THROTTLE_RATES"] = {**framework["DEFAULT_THROTTLE_RATES"], **rates}
+        settings.REST_FRAMEWORK = framework
+
+    return set_rates

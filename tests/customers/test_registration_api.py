@@ -172,10 +172,8 @@ def test_photo_is_stored_outside_static_and_has_no_public_url(api, private_media
     assert api.get(f"/media/{customer.face_image.name}").status_code == 404
 
 
-def test_registration_is_throttled(api, monkeypatch):
-    from customers.apis import RegistrationThrottle
-
-    monkeypatch.setattr(RegistrationThrottle, "THROTTLE_RATES", {"registration": "2/minute"})
+def test_registration_is_throttled(api, throttle_rates):
+    throttle_rates(registration="2/minute")
 
     codes = [register(api).status_code for _ in range(3)]
 
@@ -183,11 +181,10 @@ def test_registration_is_throttled(api, monkeypatch):
     assert register(api).json()["error"]["code"] == "throttled"
 
 
-def test_kiosk_registering_handhelds_is_not_throttled(api, monkeypatch):
-    from customers.apis import RegistrationThrottle
+def test_kiosk_registering_handhelds_is_not_throttled(api, throttle_rates):
     from tests.factories import make_kiosk
 
-    monkeypatch.setattr(RegistrationThrottle, "THROTTLE_RATES", {"registration": "2/minute"})
+    throttle_rates(registration="2/minute")
     key = make_kiosk(floor=0, x=0, y=0).key
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connections
 
 from customers.models import Customer, DesiredProduct
+from customers.services import share_create
 from kiosks.services import customer_sight
 from matching.models import Card
 from stock.models import Sale, StockItem
@@ -77,6 +78,7 @@ def test_sale_with_unknown_customer_code_is_a_404_and_sells_nothing(clerk, shop)
 def test_sale_with_code_fulfils_matching_wants_and_keeps_the_others(clerk, shop):
     item = make_item(shop, "Trail Running Shoes")
     shopper = make_customer("running shoes", "rain jacket")
+    share_create(customer=shopper.customer, shop=shop)
 
     response = sell(clerk, item, 1, customer=shopper.customer.code.lower())
 
@@ -89,6 +91,7 @@ def test_shopper_with_no_wants_left_is_deleted_with_face_file(
 ):
     item = make_item(shop, "Running Shoes")
     shopper = make_customer("running shoes", face_jpeg=jpeg_bytes())
+    share_create(customer=shopper.customer, shop=shop)
     face = private_media / shopper.customer.face_image.name
     assert face.exists()
 
