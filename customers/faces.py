@@ -13,14 +13,23 @@ from mall.errors import InvalidImage
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 512
-ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+#: MPO is the JPEG with extra pictures (depth, a preview) that many phones save.
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
+JPEG_FORMATS = frozenset({"JPEG", "MPO"})
+#: Pixels a PNG or WebP may have (a 2048 px square): it is decoded whole.
+MAX_PIXELS = 2048 * 2048
+#: Pixels a JPEG may have (a 48-megapixel camera): it is decoded at 1/8 of its size or less
+#: (``draft``), so at most about 800,000 pixels are ever decoded.
+MAX_PIXELS_JPEG = 50_000_000
 
 
 def face_image_clean(data: bytes) -> ContentFile:
     """A JPEG of at most 512 px a side, with no metadata, from an uploaded photo.
 
-    Refuses anything that is not JPEG, PNG or WebP by its content (not its name), larger
-    than 5 MB, or with more pixels than ``Image.MAX_IMAGE_PIXELS``.
+    Refuses anything that is not JPEG (MPO included), PNG or WebP by its content (not its
+    name), larger than 5 MB, or with more pixels than the format's cap, read from the
+    header before anything is decoded: a small file of a huge picture cannot stall the
+    server.
     """
     if len(data) > MAX_BYTES:
         raise InvalidImage("The photo is larger than 5 MB.", code="image_too_large")
@@ -33,10 +42,14 @@ def face_image_clean(data: bytes) -> ContentFile:
                 if probe.format not in ACCEPTED_FORMATS:
                     raise InvalidImage("The photo must be a JPEG, PNG or WebP image.")
                 width, height = probe.size
-                if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
+                cap = MAX_PIXELS_JPEG if probe.format in JPEG_FORMATS else MAX_PIXELS
+                if width * height > cap:
                     raise InvalidImage("The photo has too many pixels.", code="image_too_large")
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
+                if image.format in JPEG_FORMATS:
+                    # Decode at the smallest scale that still gives MAX_SIDE px a side.
+                    image.draft("RGB", (MAX_SIDE, MAX_SIDE))
                 image = ImageOps.exif_transpose(image)
                 image.thumbnail((MAX_SIDE, MAX_SIDE))
                 rgb = image.convert("RGB")
