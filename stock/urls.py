@@ -3,13 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from mall.handlers import off_views_thread
 from stock import views
 
 urlpatterns = [
     path(
         "shop/login/",
-        auth_views.LoginView.as_view(
-            template_name="stock/login.html", redirect_authenticated_user=True
+        # Password hashing takes a deliberate half second: not on the views' thread.
+        off_views_thread(
+            auth_views.LoginView.as_view(
+                template_name="stock/login.html", redirect_authenticated_user=True
+            )
         ),
         name="shop-login",
     ),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kiosks.selectors import kiosk_checkin_path, kiosks_of_shop
 from mall.api_errors import error_body
 from mall.errors import DomainError, NotFound
+from mall.handlers import off_views_thread
 from mall.models import Shop
 from mall.selectors import shop_by_slug, shops_of_clerk, user_is_clerk_of
 from stock.imports import stock_csv_parse
@@ -22,6 +23,9 @@ from stock.services import stock_items_sync
 
 #: Largest CSV a clerk may upload from the dashboard (the command has no such limit).
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+#: Bad lines named in the answer (all are counted), and characters of each message.
+ERRORS_LISTED = 100
+ERROR_CHARS = 300
 
 
 def _clerk_shop(request: HttpRequest, slug: str) -> Shop | None:
@@ -86,6 +90,7 @@ def shop_screen(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@off_views_thread
 @login_required
 @require_POST
 def stock_import(request: HttpRequest, slug: str) -> JsonResponse:
@@ -104,10 +109,13 @@ def stock_import(request: HttpRequest, slug: str) -> JsonResponse:
         return JsonResponse(error_body("invalid", "The file is larger than 5 MB."), status=400)
     parsed = stock_csv_parse(upload.read(), shop=shop)
     if parsed.errors:
+        listed = parsed.errors[:ERRORS_LISTED]
+        more = len(parsed.errors) - len(listed)
         body = error_body(
             "invalid_lines",
-            f"{len(parsed.errors)} bad line(s); nothing was imported.",
-            [{"line": e.line, "message": e.message} for e in parsed.errors],
+            f"{len(parsed.errors)} bad line(s); nothing was imported."
+            + (f" The first {len(listed)} are listed." if more else ""),
+            [{"line": e.line, "message": e.message[:ERROR_CHARS]} for e in listed],
         )
         return JsonResponse(body, status=400)
     if not parsed.rows:

@@ -109,3 +109,19 @@ def test_login_form_says_when_the_password_is_wrong(client):
     )
 
     assert b"Wrong username or password." in response.content
+
+
+def test_csv_upload_of_many_bad_lines_answers_a_short_list(client, clerk):
+    # Given a file of 60,000 bad lines, each with a long name (4.9 MB)
+    bad = "".join(f"{'x' * 60},,-1,abc\n" for _ in range(60_000))
+    assert len(bad) > 4_000_000
+
+    answer = upload(client, "name,keywords,quantity,price\n" + bad)
+
+    # then every line is counted, the first 100 are named, and the answer stays small
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["message"].startswith("60000 bad line(s)")
+    assert len(error["fields"]) == 100
+    assert len(answer.content) < 40_000
+    assert not StockItem.objects.exists()
