@@ -339,7 +339,7 @@ async def measure(args: argparse.Namespace, mall: Mall, workers: list[Worker]) -
         nonlocal last_message
         async with connect(
             f"{worker.ws}/ws/shops/{slug}/",
-            origin=f"http://{HOST}",  # type: ignore[arg-type]
+            origin=worker.http,  # type: ignore[arg-type]
             additional_headers={"Cookie": mall.cookie},
             proxy=None,
             max_queue=None,

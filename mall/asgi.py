@@ -1,8 +1,8 @@
 """The ASGI application: Django for HTTP, the consumers of ``mall.routing`` for websockets.
 
-``python -m daphne mall.asgi:application`` serves both. Websockets are checked against
-``ALLOWED_HOSTS`` by their Origin header (a page of another site cannot open a clerk's
-socket with the clerk's cookie), then carry the Django session and user.
+``python -m daphne mall.asgi:application`` serves both. A websocket's Origin must be this
+site, scheme and port included (``mall.origins``: a page of another site cannot open a
+clerk's socket with the clerk's cookie); then it carries the Django session and user.
 """
 
 import gc
@@ -21,17 +21,15 @@ django_application = OneThreadASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from mall.origins import SameOriginValidator  # noqa: E402
 from mall.routing import websocket_urlpatterns  # noqa: E402
 from mall.sqlite import wal_checkpointer_start  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

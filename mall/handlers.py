@@ -16,7 +16,6 @@ connection, closed when it ends.
 from __future__ import annotations
 
 import logging
-
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -41,6 +40,7 @@ def _runs_off_thread(request: HttpRequest) -> bool:
     except Resolver404:
         return False
     return getattr(match.func, "off_views_thread", False)
+
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +67,7 @@ class OneThreadASGIHandler(ASGIHandler):
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         if _runs_off_thread(request):
-            return await sync_to_async(self._get_response_alone, thread_sensitive=False)(
-                request
-            )
+            return await sync_to_async(self._get_response_alone, thread_sensitive=False)(request)
         # Thread-sensitive: the shared thread, where the signals that check the database
         # connection (request_started, request_finished) run too.
         return await sync_to_async(self.get_response, thread_sensitive=True)(request)

@@ -72,6 +72,7 @@ api = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+
 @off_views_thread
 def admin_login(request: HttpRequest) -> HttpResponse:
     return admin.site.login(request)

@@ -6,16 +6,27 @@ decide what to push and when (on commit); nothing here writes.
 
 A refused socket is accepted and then closed with code 4403, so that a browser sees why
 (a handshake refusal only reaches page scripts as an anonymous 1006).
+
+What a socket may see is checked again every ``SOCKET_RECHECK_SECONDS`` (default 5): the
+session read afresh from its store, the user's membership, the phone's pairing. A clerk
+who logged out or lost the membership, or a shopper who was erased, loses the socket
+(closed with 4403) within that time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
+from importlib import import_module
 from typing import Any
 
+from channels.auth import get_user
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 
 from customers.pairing import paired_customer
 from mall.errors import DomainError, Forbidden
@@ -40,6 +51,7 @@ class _ForwardingConsumer(AsyncJsonWebsocketConsumer):
     """Joins the groups chosen by ``authorise`` and forwards what services push."""
 
     groups_joined: list[str]
+    _recheck: asyncio.Task[None] | None = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # channels runs Django's close_old_connections before every handler, on the thread
@@ -75,10 +87,42 @@ class _ForwardingConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         await self.send_json(await first())
+        self._recheck = asyncio.get_running_loop().create_task(self._recheck_every())
 
-    async def disconnect(self, code: int) -> None:
+    async def still_allowed(self) -> bool:
+        """Whether the socket may still see what it receives (session read afresh)."""
+        raise NotImplementedError
+
+    async def _recheck_every(self) -> None:
+        while True:
+            await asyncio.sleep(float(settings.SOCKET_RECHECK_SECONDS))
+            if not await self.still_allowed():
+                await self._leave_groups()
+                await self.send_json(
+                    error_message(Forbidden("This socket may no longer see these messages."))
+                )
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+
+    async def _leave_groups(self) -> None:
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    async def disconnect(self, code: int) -> None:
+        if self._recheck is not None:
+            self._recheck.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recheck
+        await self._leave_groups()
+
+    def fresh_session(self) -> SessionBase | None:
+        """The socket's session as its store holds it now (None: it has none)."""
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        if not key:
+            return None
+        return import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
 
     async def receive(self, text_data: Any = None, bytes_data: Any = None, **kwargs: Any) -> None:
         # Screens and phones only listen; writes go through the HTTP API. Whatever a client
@@ -105,7 +149,15 @@ class ShopConsumer(_ForwardingConsumer):
             cards = await database_sync_to_async(shop_cards_snapshot)(shop_id=shop.pk)
             return realtime.cards_snapshot_message(cards)
 
+        self.shop_id = shop.pk
         return [realtime.shop_group(shop.pk)], snapshot
+
+    async def still_allowed(self) -> bool:
+        session = await database_sync_to_async(self.fresh_session)()
+        if session is None:
+            return False
+        user = await get_user({"session": session})
+        return await database_sync_to_async(user_is_clerk_of)(user, self.shop_id)
 
     async def card_show(self, message: dict[str, Any]) -> None:
         await self.forward(message)
@@ -141,7 +193,16 @@ class MeConsumer(_ForwardingConsumer):
             results = await database_sync_to_async(customer_results)(customer=customer)
             return realtime.shops_update_message(results)
 
+        self.customer_id = customer.pk
         return [realtime.customer_group(customer.pk)], current
+
+    async def still_allowed(self) -> bool:
+        def paired() -> bool:
+            session = self.fresh_session()
+            customer = paired_customer(session) if session is not None else None
+            return customer is not None and customer.pk == self.customer_id
+
+        return await database_sync_to_async(paired)()
 
     async def shops_update(self, message: dict[str, Any]) -> None:
         await self.forward(message)

@@ -95,7 +95,9 @@ def test_seeing_a_visible_shoppers_card_is_not_limited(clerk, sole, throttle_rat
     visible = make_customer().customer
     share_create(customer=visible, shop=sole)
 
-    answers = [clerk.get(f"/api/shops/sole/customers/{visible.code}/").status_code for _ in range(5)]
+    answers = [
+        clerk.get(f"/api/shops/sole/customers/{visible.code}/").status_code for _ in range(5)
+    ]
 
     assert answers == [200] * 5
 

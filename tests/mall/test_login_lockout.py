@@ -58,17 +58,23 @@ def test_a_success_before_the_limit_resets_the_count():
     client = Client()
     for n in range(4):
         client.post("/shop/login/", {"username": user.username, "password": f"x{n}"})
-    assert client.post(
-        "/shop/login/", {"username": user.username, "password": "pass-word-123"}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/shop/login/", {"username": user.username, "password": "pass-word-123"}
+        ).status_code
+        == 302
+    )
     client.logout()
 
     for n in range(4):
         client.post("/shop/login/", {"username": user.username, "password": f"y{n}"})
 
-    assert client.post(
-        "/shop/login/", {"username": user.username, "password": "pass-word-123"}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/shop/login/", {"username": user.username, "password": "pass-word-123"}
+        ).status_code
+        == 302
+    )
 
 
 @pytest.mark.parametrize("path", ["/shop/login/", "/admin/login/", "/shop/x/stock/import/"])

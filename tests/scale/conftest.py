@@ -19,7 +19,7 @@ from mall.models import Shop
 from stock.models import StockItem
 from tests.factories import MembershipFactory, ShopFactory, make_item, make_kiosk
 from tests.matching.pushes.helpers import clerk_cookie
-from tests.scale.servers import HOST, ORIGIN, Worker, daphne_workers, database_url
+from tests.scale.servers import HOST, Worker, daphne_workers, database_url
 
 Message = dict[str, Any]
 
@@ -87,7 +87,7 @@ def shop_socket(worker: Worker, slug: str, cookie: str) -> ClientConnection:
     """A clerk's screen socket of ``slug`` on ``worker``, as a browser opens it."""
     return connect(
         f"{worker.ws}/ws/shops/{slug}/",
-        origin=ORIGIN,  # type: ignore[arg-type]
+        origin=worker.http,  # type: ignore[arg-type]  # scheme, host and port: this site
         additional_headers={"Cookie": cookie},
         proxy=None,
         open_timeout=10,

@@ -20,10 +20,7 @@ import pytest
 
 from tests.servers import HOST, Worker, daphne_workers, free_port
 
-#: Origin of every websocket to a worker (its host is in ALLOWED_HOSTS).
-ORIGIN = f"http://{HOST}"
-
-__all__ = ["HOST", "ORIGIN", "PrivateRedis", "Worker", "daphne_workers", "free_port"]
+__all__ = ["HOST", "PrivateRedis", "Worker", "daphne_workers", "free_port"]
 
 
 def services_configured() -> bool:

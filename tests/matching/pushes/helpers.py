@@ -16,6 +16,8 @@ from customers.pairing import SESSION_CUSTOMER, SESSION_TOKEN_HASH
 from mall.asgi import application
 
 ORIGIN = (b"origin", b"http://localhost")
+#: The Host a browser on http://localhost sends with it.
+HOST = (b"host", b"localhost")
 
 
 def _session_cookie(data: dict[str, Any]) -> str:
@@ -45,7 +47,7 @@ def phone_cookie(customer: Customer) -> str:
 async def open_socket(
     path: str, cookie: str | None = None, *, origin: bool = True
 ) -> WebsocketCommunicator:
-    headers = [ORIGIN] if origin else []
+    headers = [HOST, ORIGIN] if origin else [HOST]
     if cookie:
         headers.append((b"cookie", cookie.encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
