@@ -114,6 +114,9 @@ def open_page(request: pytest.FixtureRequest, browser: Any, server: Server) -> I
     ``test-artifacts/`` if the test failed."""
     contexts: list[Any] = []
     pages: list[Any] = []
+    #: What the browser refused under the Content Security Policy: every page must load
+    #: and run with none.
+    refused: list[str] = []
 
     def make(*, mobile: bool = False, clerk: str | None = None) -> Any:
         options = {"base_url": server.url}
@@ -126,6 +129,12 @@ def open_page(request: pytest.FixtureRequest, browser: Any, server: Server) -> I
             name, value = server.clerk_cookies[clerk]
             context.add_cookies([{"name": name, "value": value, "url": server.url}])
         page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         pages.append(page)
         return page
 
@@ -138,3 +147,4 @@ def open_page(request: pytest.FixtureRequest, browser: Any, server: Server) -> I
                 page.screenshot(path=ARTIFACTS / f"{request.node.name}-{index}.png", full_page=True)
     for context in contexts:
         context.close()
+    assert not refused, f"refused by the Content Security Policy: {refused}"

@@ -57,7 +57,7 @@ def test_kiosk_registration_with_uploaded_photo_shows_code_and_qr(open_page, tmp
 
     shopper = register_at_kiosk(page, tmp_path, "running shoes")
 
-    assert len(shopper["code"]) == 6
+    assert len(shopper["code"]) == 10
     assert page.locator("#pair-qr svg").is_visible()
     assert "/me/pair/#" in shopper["pair_url"]
 
