@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,7 +36,8 @@ from customers.services import (
 from kiosks.services import customer_checkin, customer_leave, customer_register_at
 from mall.authentication import KioskKeyAuthentication
 from mall.errors import NotFound
-from mall.parsers import json_loads
+from mall.fields import FlagField, SlugText, TextField, WholeNumberField
+from mall.parsers import JSONParser, json_loads
 from mall.permissions import (
     IsShopper,
     request_customer,
@@ -61,17 +64,24 @@ MAX_KEYWORDS = 10
 
 
 class DesireSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, trim_whitespace=True)
+    name = TextField(max_length=100, trim_whitespace=True)
     keywords = serializers.ListField(
-        child=serializers.CharField(max_length=100), max_length=MAX_KEYWORDS, default=list
+        child=TextField(max_length=100), max_length=MAX_KEYWORDS, default=list
     )
-    level = serializers.IntegerField(min_value=1, max_value=5, default=3)
+    level = WholeNumberField(min_value=1, max_value=5, default=3)
 
 
 class DesiresField(serializers.ListField):
-    """A list of wants; in a multipart form it arrives as one JSON string."""
+    """A JSON list of wants."""
 
     child = DesireSerializer()
+
+
+@extend_schema_field(
+    {"type": "string", "description": "The wants as JSON text: a list of {name, keywords, level}"}
+)
+class FormDesiresField(DesiresField):
+    """A list of wants; in a multipart form it arrives as one JSON string."""
 
     def get_value(self, dictionary: Any) -> Any:
         # A form gives the JSON text as one value; ListField would read it as a list of one.
@@ -97,6 +107,18 @@ def _desire_inputs(items: list[dict[str, Any]]) -> list[DesireInput]:
         )
         for item in items
     ]
+
+
+class ShopRequestSerializer(serializers.Serializer):
+    """A shopper's request to a shop (``shop_request_payload``)."""
+
+    id = serializers.IntegerField()
+    customer = serializers.CharField()
+    shop = serializers.CharField()
+    text = serializers.CharField()
+    reply = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    replied_at = serializers.DateTimeField(allow_null=True)
 
 
 def customer_profile(customer: Customer) -> dict[str, Any]:
@@ -156,10 +178,20 @@ class CustomerRegisterApi(APIView):
 
     # Only a kiosk key counts here: a shopper needs no login to register.
     authentication_classes = [KioskKeyAuthentication]
+    parser_classes = [JSONParser, MultiPartParser]
     throttle_classes = [RegistrationThrottle]
+    error_statuses = (429,)
 
     class InputSerializer(serializers.Serializer):
         desires = DesiresField(min_length=1, max_length=MAX_DESIRES)
+        payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+        ranking = serializers.ChoiceField(choices=Ranking.choices, default=Ranking.NEAREST)
+        consent = FlagField(default=False)
+
+    class FormInputSerializer(serializers.Serializer):
+        """The same as a multipart form, with the photo."""
+
+        desires = FormDesiresField(min_length=1, max_length=MAX_DESIRES)
         payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
         ranking = serializers.ChoiceField(choices=Ranking.choices, default=Ranking.NEAREST)
         consent = serializers.BooleanField(default=False)
@@ -170,9 +202,16 @@ class CustomerRegisterApi(APIView):
         token = serializers.CharField()
         expires_at = serializers.DateTimeField()
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(
+        request={
+            "application/json": InputSerializer,
+            "multipart/form-data": FormInputSerializer,
+        },
+        responses={201: OutputSerializer},
+    )
     def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
+        form = request.content_type.startswith("multipart/")
+        data = validated(self.FormInputSerializer if form else self.InputSerializer, request.data)
         face = data.get("face_image")
         fields = {
             "desires": _desire_inputs(data["desires"]),
@@ -268,9 +307,13 @@ class MeSharesApi(APIView):
     permission_classes = [IsShopper]
 
     class InputSerializer(serializers.Serializer):
-        shop = serializers.SlugField(max_length=50)
+        shop = SlugText(max_length=50)
 
-    @extend_schema(request=InputSerializer)
+    class OutputSerializer(serializers.Serializer):
+        shop = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
         share = share_create(customer=request_customer(request), shop=shop_by_slug(data["shop"]))
@@ -336,19 +379,21 @@ class MeRequestsApi(APIView):
     permission_classes = [IsShopper]
 
     class InputSerializer(serializers.Serializer):
-        shop = serializers.SlugField(max_length=50)
-        text = serializers.CharField(max_length=500)
+        shop = SlugText(max_length=50)
+        text = TextField(max_length=500)
+
+    error_statuses = (429,)
 
     def get_throttles(self) -> list[Any]:
         # Only sending is limited (a shop's screen gets each one live); reading is not.
         return [ShopperThrottle()] if self.request.method == "POST" else []
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(responses={200: ShopRequestSerializer(many=True)})
     def get(self, request: Request) -> Response:
         requests = request_customer(request).requests.select_related("shop", "customer")
         return Response([shop_request_payload(r) for r in requests])
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses={201: ShopRequestSerializer})
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
         shop_request = shop_request_create(
@@ -372,6 +417,8 @@ def _visible_customer(request: Request, slug: str, code: str) -> tuple[Any, Cust
 class ShopCustomerApi(APIView):
     """A shopper's wants, for a shop they shared with or were sighted matching."""
 
+    error_statuses = (429,)
+
     def get(self, request: Request, slug: str, code: str) -> Response:
         _, customer = _visible_customer(request, slug, code)
         profile = customer_profile(customer)
@@ -382,6 +429,9 @@ class ShopCustomerApi(APIView):
 class ShopCustomerFaceApi(APIView):
     """The shopper's photo, only for a shop holding their live card or share."""
 
+    error_statuses = (429,)
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
     def get(self, request: Request, slug: str, code: str) -> FileResponse:
         _, customer = _visible_customer(request, slug, code)
         if not customer.face_image:
@@ -395,8 +445,10 @@ class ShopSharesApi(APIView):
     """GET: who shared with the shop, with their wants. POST: a clerk typed or scanned a
     shopper's code: the shopper showed it, so it is a share."""
 
+    error_statuses = (429,)
+
     class InputSerializer(serializers.Serializer):
-        customer = serializers.CharField(max_length=20)
+        customer = TextField(max_length=20)
 
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
@@ -407,7 +459,7 @@ class ShopSharesApi(APIView):
             ]
         )
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
         data = validated(self.InputSerializer, request.data)
@@ -422,8 +474,10 @@ class ShopSharesApi(APIView):
 class ShopDesireNoteApi(APIView):
     """A shop with access notes something on a shopper's want (e.g. an item kept for them)."""
 
+    error_statuses = (429,)
+
     class InputSerializer(serializers.Serializer):
-        note = serializers.CharField(max_length=200, allow_blank=True)
+        note = TextField(max_length=200, allow_blank=True)
 
     @extend_schema(request=InputSerializer)
     def patch(self, request: Request, slug: str, code: str, desire_id: int) -> Response:
@@ -436,6 +490,7 @@ class ShopDesireNoteApi(APIView):
 class ShopRequestsApi(APIView):
     """The requests shoppers sent this shop, newest first."""
 
+    @extend_schema(responses={200: ShopRequestSerializer(many=True)})
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
         requests = ShopRequest.objects.filter(shop=shop).select_related("shop", "customer")[:200]
@@ -446,9 +501,9 @@ class ShopRequestReplyApi(APIView):
     """A clerk answers a request."""
 
     class InputSerializer(serializers.Serializer):
-        text = serializers.CharField(max_length=500)
+        text = TextField(max_length=500)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: ShopRequestSerializer})
     def post(self, request: Request, slug: str, request_id: int) -> Response:
         shop = shop_for_clerk(request, slug)
         data = validated(self.InputSerializer, request.data)

@@ -12,11 +12,12 @@ from customers.selectors import customer_by_token
 from kiosks.selectors import kiosk_checkin_path
 from kiosks.services import customer_depart, customer_sight
 from mall.errors import NotFound
+from mall.fields import TextField
 from mall.permissions import IsKiosk, request_kiosk, validated
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=200)
+    token = TextField(max_length=200)
 
 
 def _customer(token: str):

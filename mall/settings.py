@@ -233,10 +233,10 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         # DRF's, refusing what json.loads takes but the server cannot (mall/parsers.py).
+        # JSON only, as the schema says; registration also takes a multipart form (photo).
         "mall.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
     ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "mall.api_errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "mall.schema.MallAutoSchema",
     "DEFAULT_THROTTLE_RATES": {

@@ -1,10 +1,10 @@
 """URLs: the admin, the HTTP API (DESIGN.md, "HTTP API") and its schema and docs."""
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
-from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from customers import apis as customer_apis

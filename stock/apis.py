@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from customers.selectors import customer_by_code
 from mall.errors import Conflict, NotFound
+from mall.fields import PriceField, TextField, WholeNumberField
 from mall.permissions import shop_for_clerk, shop_for_request, validated
 from mall.throttles import code_lookup_check, code_lookup_count
 from matching import realtime
@@ -33,16 +34,27 @@ from stock.services import (
 
 
 class StockItemSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    keywords = serializers.ListField(
-        child=serializers.CharField(max_length=100), max_length=20, default=list
-    )
-    quantity = serializers.IntegerField(min_value=0, max_value=1_000_000)
-    price = serializers.DecimalField(
+    name = TextField(max_length=200)
+    keywords = serializers.ListField(child=TextField(max_length=100), max_length=20, default=list)
+    quantity = WholeNumberField(min_value=0, max_value=1_000_000)
+    price = PriceField(
         max_digits=10, decimal_places=2, min_value=Decimal("0"), coerce_to_string=True
     )
-    barcode = serializers.CharField(max_length=64, allow_blank=True, default="")
-    valid_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+    barcode = TextField(max_length=64, allow_blank=True, default="")
+    valid_days = WholeNumberField(min_value=1, max_value=365, required=False)
+
+
+class StockItemOutputSerializer(serializers.Serializer):
+    """An item as the API answers it (``stock_item_payload``)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    keywords = serializers.ListField(child=serializers.CharField())
+    quantity = serializers.IntegerField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=True)
+    barcode = serializers.CharField()
+    registered_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
 
 
 def stock_item_payload(item: StockItem) -> dict[str, Any]:
@@ -63,7 +75,11 @@ def stock_item_payload(item: StockItem) -> dict[str, Any]:
 class StockListApi(APIView):
     """The shop's stock (GET, with ``?q=`` on name or barcode) and new items (POST)."""
 
-    @extend_schema(operation_id="shops_stock_list")
+    @extend_schema(
+        operation_id="shops_stock_list",
+        parameters=[OpenApiParameter("q", str, description="Part of a name, or a barcode")],
+        responses={200: StockItemOutputSerializer(many=True)},
+    )
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_request(request, slug)
         items = StockItem.objects.filter(shop=shop)
@@ -72,7 +88,7 @@ class StockListApi(APIView):
             items = items.filter(name__icontains=query) | items.filter(barcode=query)
         return Response([stock_item_payload(item) for item in items[:500]])
 
-    @extend_schema(request=StockItemSerializer)
+    @extend_schema(request=StockItemSerializer, responses={201: StockItemOutputSerializer})
     def post(self, request: Request, slug: str) -> Response:
         shop = shop_for_request(request, slug)
         data = validated(StockItemSerializer, request.data)
@@ -100,10 +116,11 @@ class StockDetailApi(APIView):
             raise NotFound(f"No item {item_id} in {shop.name}.", code="unknown_item")
         return item
 
+    @extend_schema(responses={200: StockItemOutputSerializer})
     def get(self, request: Request, slug: str, item_id: int) -> Response:
         return Response(stock_item_payload(self._item(request, slug, item_id)))
 
-    @extend_schema(request=StockItemSerializer)
+    @extend_schema(request=StockItemSerializer, responses={200: StockItemOutputSerializer})
     def patch(self, request: Request, slug: str, item_id: int) -> Response:
         item = self._item(request, slug, item_id)
         serializer = StockItemSerializer(data=request.data, partial=True)
@@ -120,12 +137,25 @@ class StockDetailApi(APIView):
 class SaleCreateApi(APIView):
     """Record a sale; with a shopper's code, the wants it fulfils are deleted."""
 
-    class InputSerializer(serializers.Serializer):
-        item = serializers.IntegerField(min_value=1)
-        quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
-        customer = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    error_statuses = (409, 429)
 
-    @extend_schema(request=InputSerializer)
+    class InputSerializer(serializers.Serializer):
+        item = WholeNumberField(min_value=1)
+        quantity = WholeNumberField(min_value=1, max_value=10_000, default=1)
+        customer = TextField(max_length=20, required=False, allow_blank=True)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        item = serializers.IntegerField(allow_null=True)
+        quantity = serializers.IntegerField()
+        unit_price = serializers.DecimalField(
+            max_digits=10, decimal_places=2, coerce_to_string=True
+        )
+        remaining = serializers.IntegerField()
+        wants_fulfilled = serializers.IntegerField()
+        sold_at = serializers.DateTimeField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request: Request, slug: str) -> Response:
         shop = shop_for_request(request, slug)
         data = validated(self.InputSerializer, request.data)
