@@ -16,9 +16,17 @@ from rest_framework import serializers
 
 
 class _StringOnly:
+    max_length: int | None = None
+
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             raise serializers.ValidationError("Must be a string.", code="not_text")
+        # The length as sent, as the schema's maxLength counts it (DRF counts after trimming).
+        if self.max_length is not None and len(data) > self.max_length:
+            raise serializers.ValidationError(
+                f"Ensure this field has no more than {self.max_length} characters.",
+                code="max_length",
+            )
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
