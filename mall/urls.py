@@ -82,7 +82,7 @@ api = [
 ]
 
 
-@off_views_thread
+@off_views_thread("passwords")
 def admin_login(request: HttpRequest) -> HttpResponse:
     return admin.site.login(request)
 

@@ -10,7 +10,7 @@ urlpatterns = [
     path(
         "shop/login/",
         # Password hashing takes a deliberate half second: not on the views' thread.
-        off_views_thread(
+        off_views_thread("passwords")(
             auth_views.LoginView.as_view(
                 template_name="stock/login.html", redirect_authenticated_user=True
             )

@@ -90,7 +90,7 @@ def shop_screen(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@off_views_thread
+@off_views_thread("imports")
 @login_required
 @require_POST
 def stock_import(request: HttpRequest, slug: str) -> JsonResponse:
