@@ -282,7 +282,7 @@ class MeCheckinsApi(APIView):
     permission_classes = [IsShopper]
 
     class InputSerializer(serializers.Serializer):
-        code = serializers.CharField(max_length=40)
+        code = TextField(max_length=40)
 
     @extend_schema(request=InputSerializer)
     def post(self, request: Request) -> Response:

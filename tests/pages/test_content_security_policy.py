@@ -3,7 +3,7 @@ only (no inline script), and runs under it (the browser tests fail on any refusa
 
 import pytest
 
-from tests.factories import MembershipFactory, ShopFactory
+from tests.factories import MembershipFactory, ShopFactory, make_kiosk
 
 PAGES = [
     "/",
@@ -16,6 +16,8 @@ PAGES = [
     "/admin/login/",
     "/admin/",
     "/api/docs/",
+    "/here/{checkin}/",
+    "/admin/kiosks/kiosk/{kiosk}/poster/",
 ]
 
 
@@ -28,8 +30,9 @@ def test_every_page_has_a_policy_without_inline_scripts(client, path):
     membership.user.save()
     if path != "/shop/login/" and path != "/admin/login/":
         client.force_login(membership.user)
+    kiosk = make_kiosk(membership.shop).kiosk
 
-    response = client.get(path)
+    response = client.get(path.format(checkin=kiosk.checkin_code, kiosk=kiosk.pk))
 
     assert response.status_code == 200
     policy = dict(
