@@ -3,6 +3,7 @@ QR code, paired or not (DESIGN.md, flows 2 and 3b)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -77,10 +78,8 @@ def test_paired_phone_checks_in_and_its_list_starts_from_there(
     phone.wait_for_url("**/me/")
 
     # Then it is there: the list now starts from the rain shop.
-    phone.wait_for_function(
-        "document.querySelector('#results .offer[data-shop=rain] .where')"
-        "?.textContent === 'floor 0 · 0 m'"
-    )
+    # (A locator, not wait_for_function: the page's CSP forbids the eval it polls with.)
+    phone.locator(where).filter(has_text=re.compile(r"^floor 0 · 0 m$")).wait_for()
     assert offers_of(phone, "umbrella") == ["Rain Shop"]
 
 
