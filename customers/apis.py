@@ -18,7 +18,6 @@ from customers.models import Customer, PaymentMethod, Ranking, ShopRequest
 from customers.selectors import (
     customer_by_code,
     customer_visible_by_code,
-    customer_visible_to_shop,
     shop_shares,
 )
 from customers.services import (
@@ -43,13 +42,14 @@ from mall.permissions import (
     request_customer,
     request_kiosk,
     shop_for_clerk,
-    shop_for_request,
     validated,
 )
+from mall.schema import OBJECT_LIST
 from mall.selectors import shop_by_slug
 from mall.throttles import (
     RegistrationThrottle,
     ShopperThrottle,
+    code_lookup,
     code_lookup_check,
     code_lookup_count,
 )
@@ -358,6 +358,9 @@ class MeAlternativeAcceptApi(APIView):
 
     permission_classes = [IsShopper]
 
+    error_statuses = (409,)
+
+    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, alternative_id: int) -> Response:
         hold = alternative_accept(customer=request_customer(request), alternative_id=alternative_id)
         return Response(realtime.hold_payload(hold), status=status.HTTP_201_CREATED)
@@ -404,14 +407,15 @@ class MeRequestsApi(APIView):
 
 def _visible_customer(request: Request, slug: str, code: str) -> tuple[Any, Customer]:
     shop = shop_for_clerk(request, slug)
-    # Each code that finds no shopper the shop may see counts against the shop's limit.
-    code_lookup_check(shop_id=shop.pk)
-    try:
-        customer = customer_visible_by_code(code=code, shop_id=shop.pk)
-    except NotFound:
-        code_lookup_count(shop_id=shop.pk)
-        raise
-    return shop, customer
+    return shop, visible_customer(shop=shop, code=code)
+
+
+def visible_customer(*, shop: Any, code: str) -> Customer:
+    """The shopper with ``code`` if ``shop`` sees them, else 404 (one answer for unknown
+    and not visible); each code that finds no one counts against the shop's limit."""
+    return code_lookup(
+        shop_id=shop.pk, find=lambda: customer_visible_by_code(code=code, shop_id=shop.pk)
+    )
 
 
 class ShopCustomerApi(APIView):
@@ -450,6 +454,7 @@ class ShopSharesApi(APIView):
     class InputSerializer(serializers.Serializer):
         customer = TextField(max_length=20)
 
+    @extend_schema(responses={200: OBJECT_LIST})
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
         return Response(

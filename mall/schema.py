@@ -97,3 +97,7 @@ class MallAutoSchema(AutoSchema):
             # ``SaleCreateApi.InputSerializer`` -> ``SaleCreateInput``
             name = owner[-2].removesuffix("Api") + name
         return name
+
+
+#: An answer that is a list of JSON objects (their shape is in DESIGN.md).
+OBJECT_LIST = {"type": "array", "items": {"type": "object", "additionalProperties": {}}}

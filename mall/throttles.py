@@ -10,7 +10,8 @@ so every worker counts the same requests.
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +20,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from kiosks.models import Kiosk
+from mall.errors import NotFound
+
+T = TypeVar("T")
 
 #: Longest address kept as a cache key (an IPv6 address is at most 45 characters).
 _ADDRESS_MAX = 64
@@ -131,3 +135,14 @@ def code_lookup_count(*, shop_id: int) -> None:
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=duration + 1)
+
+
+def code_lookup(*, shop_id: int, find: Callable[[], T]) -> T:
+    """``find()`` (a look-up by code) under the shop's limit: refused (429) once the shop
+    used up its misses; a miss (``NotFound``) counts."""
+    code_lookup_check(shop_id=shop_id)
+    try:
+        return find()
+    except NotFound:
+        code_lookup_count(shop_id=shop_id)
+        raise

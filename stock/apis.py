@@ -5,16 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from customers.selectors import customer_by_code
+from customers.apis import visible_customer
 from mall.errors import Conflict, NotFound
 from mall.fields import PriceField, TextField, WholeNumberField
 from mall.permissions import shop_for_clerk, shop_for_request, validated
+from mall.schema import OBJECT_LIST
 from mall.throttles import code_lookup_check, code_lookup_count
 from matching import realtime
 from matching.services import card_take
@@ -195,7 +197,7 @@ class StockByBarcodeApi(APIView):
     a POS syncing its catalogue or a clerk's scan does. ``add`` restocks by that many."""
 
     class PutSerializer(StockItemSerializer):
-        add = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
+        add = WholeNumberField(min_value=1, max_value=1_000_000, required=False)
 
     def get(self, request: Request, slug: str, barcode: str) -> Response:
         shop = shop_for_request(request, slug)
@@ -209,7 +211,10 @@ class StockByBarcodeApi(APIView):
             )
         return Response(stock_item_payload(items[0]))
 
-    @extend_schema(request=PutSerializer)
+    @extend_schema(
+        request=PutSerializer(partial=True),
+        responses={200: StockItemOutputSerializer, 201: StockItemOutputSerializer},
+    )
     def put(self, request: Request, slug: str, barcode: str) -> Response:
         shop = shop_for_request(request, slug)
         serializer = self.PutSerializer(data=request.data, partial=True)
@@ -230,23 +235,26 @@ class ShopHoldsApi(APIView):
     sees (``until`` default in 2 hours, at most 24 hours ahead); 409 ``not_available``
     when fewer units are free."""
 
+    error_statuses = (409, 429)
+
     class InputSerializer(serializers.Serializer):
-        customer = serializers.CharField(max_length=20)
-        item = serializers.IntegerField(min_value=1)
-        quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
+        customer = TextField(max_length=20)
+        item = WholeNumberField(min_value=1)
+        quantity = WholeNumberField(min_value=1, max_value=10_000, default=1)
         until = serializers.DateTimeField(required=False)
 
+    @extend_schema(responses={200: OBJECT_LIST})
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
         return Response([realtime.hold_payload(hold) for hold in holds_live(shop_id=shop.pk)])
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
         data = validated(self.InputSerializer, request.data)
         hold = hold_create(
             shop=shop,
-            customer=customer_by_code(data["customer"]),
+            customer=visible_customer(shop=shop, code=data["customer"]),
             item_id=data["item"],
             quantity=data["quantity"],
             until=data.get("until"),
@@ -270,19 +278,21 @@ class ShopHoldDetailApi(APIView):
 class ShopAlternativesApi(APIView):
     """Offer a shopper the shop sees another of its items for one of their wants."""
 
-    class InputSerializer(serializers.Serializer):
-        customer = serializers.CharField(max_length=20)
-        desire = serializers.IntegerField(min_value=1)
-        item = serializers.IntegerField(min_value=1)
-        note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    error_statuses = (429,)
 
-    @extend_schema(request=InputSerializer)
+    class InputSerializer(serializers.Serializer):
+        customer = TextField(max_length=20)
+        desire = WholeNumberField(min_value=1)
+        item = WholeNumberField(min_value=1)
+        note = TextField(max_length=200, required=False, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
         data = validated(self.InputSerializer, request.data)
         alternative = alternative_create(
             shop=shop,
-            customer=customer_by_code(data["customer"]),
+            customer=visible_customer(shop=shop, code=data["customer"]),
             desire_id=data["desire"],
             item_id=data["item"],
             note=data.get("note", ""),
@@ -294,7 +304,10 @@ class CardTakeApi(APIView):
     """A clerk takes a shopper's card ("I'll serve them"); every screen of the shop shows
     who did (``card.taken``). Another clerk may take it over."""
 
+    error_statuses = (429,)
+
     def post(self, request: Request, slug: str, code: str) -> Response:
         shop = shop_for_clerk(request, slug)
-        card = card_take(shop_id=shop.pk, customer=customer_by_code(code), clerk=request.user)
+        customer = visible_customer(shop=shop, code=code)
+        card = card_take(shop_id=shop.pk, customer=customer, clerk=request.user)
         return Response({"customer": card.customer.code, "clerk": request.user.get_username()})
