@@ -95,3 +95,31 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} @ {self.shop_id}"
+
+
+class IndexChange(models.Model):
+    """A stock item or a shop was written: one row per row changed, added by the database
+    itself (triggers on the stock and shop tables, migration 0004), whoever wrote it (a
+    service, an import, the admin, a sale's conditional UPDATE, a hold).
+
+    Each worker's in-memory index (``matching.index``) reads the rows after the last one it
+    applied and reloads those items from the database, which stays the truth.
+    """
+
+    #: The stock item written (inserted, updated or deleted), or null for a shop.
+    item_id = models.BigIntegerField(null=True)
+    #: The shop written, or null for a stock item.
+    shop_id = models.BigIntegerField(null=True)
+    #: Random: a rolled-back change may leave its id to a later one (SQLite reuses it), and
+    #: a worker that applied the first must notice that the second is another row.
+    nonce = models.BigIntegerField()
+    #: PostgreSQL: the writing transaction's id. Ids are taken in insert order but become
+    #: visible in commit order, so a worker also rereads the rows of transactions that were
+    #: still running at its last read.
+    tx = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: item {self.item_id} shop {self.shop_id}"

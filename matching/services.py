@@ -17,16 +17,14 @@ from django.utils import timezone
 from customers.models import Customer, DesiredProduct
 from mall.errors import NotFound
 from matching import engine, realtime
+from matching.index.memo import catalogue_current
 from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
 from matching.selectors import (
-    Match,
-    ShopOffer,
+    DesireOffers,
     card_shops,
     customer_position,
-    desire_candidates,
     desire_results,
-    desire_shop_offers,
-    matches_for_desires,
+    desires_offers,
     synonyms_current,
 )
 from stock.selectors import cards_serving
@@ -138,15 +136,9 @@ def cards_refresh(
     (never sighted, or gone out of range) no card is shown and existing cards are withdrawn.
     """
     desires = list(customer.desires.filter(expires_at__gt=timezone.now()))
-    matches: dict[int, list[Match]] = {}
+    offers: dict[int, DesireOffers] = {}
     if at is not None and desires:
-        synonyms = synonyms_current()
-        answers = desire_candidates(desires, synonyms)
-        matches = matches_for_desires(
-            desires, at=at, synonyms=synonyms, candidates=[found for found, _ in answers]
-        )
-        _desires_found_store(desires, [record for _, record in answers])
-    offers = desire_shop_offers(desires, matches, customer.ranking)
+        offers = desires_offers(desires, at=at, preference=customer.ranking)
     results = desire_results(desires, offers)
     kiosk_shop_id = customer.last_kiosk.shop_id if at is not None and customer.last_kiosk else None
     shown = card_shops(offers, kiosk_shop_id=kiosk_shop_id, per_desire=settings.CARD_SHOPS)
@@ -181,7 +173,7 @@ def cards_refresh(
 def _card_row(
     customer: Any,
     desires: Sequence[DesiredProduct],
-    offers: dict[int, list[ShopOffer]],
+    offers: dict[int, DesireOffers],
     shop_id: int,
     seen_at: datetime,
 ) -> CardRow:
@@ -190,7 +182,8 @@ def _card_row(
     entries = []
     shop, distance = None, 0.0
     for desire in desires:
-        offer = next((o for o in offers.get(desire.pk, ()) if o.shop.pk == shop_id), None)
+        found = offers.get(desire.pk)
+        offer = found.shop(shop_id) if found is not None else None
         if offer is None:
             continue
         shop, distance = offer.shop, offer.best.distance_m
@@ -208,7 +201,7 @@ def _card_row(
                         "barcode": m.item.barcode,
                         "similar": m.similar,
                     }
-                    for m in offer.matches[:CARD_ITEMS]
+                    for m in offer.top(CARD_ITEMS)
                 ],
             }
         )
@@ -224,23 +217,10 @@ def _card_row(
 
 
 def desires_found_set(desires: Sequence[DesiredProduct]) -> None:
-    """Ask the index about wants being recorded and keep its answer on them (``found``), so
-    that their first sighting skips it. For unsaved wants: the caller saves them."""
-    answers = desire_candidates(desires, synonyms_current())
-    for desire, (_, record) in zip(desires, answers, strict=True):
-        if record is not None:
-            desire.found = record
-
-
-def _desires_found_store(
-    desires: Sequence[DesiredProduct], records: Sequence[dict[str, Any] | None]
-) -> None:
-    """Store the ``found`` records that ``desire_candidates`` made afresh (stock was
-    indexed again since, or the want was reworded, e.g. in the admin)."""
-    for desire, record in zip(desires, records, strict=True):
-        if record is not None:
-            DesiredProduct.objects.filter(pk=desire.pk).update(found=record)
-            desire.found = record
+    """Wants being recorded: bring this worker's index up to date (loading it on a cold
+    start), so that the sighting that follows registration pays nothing for it."""
+    if desires:
+        catalogue_current()
 
 
 def _cards_stale(*, customer_id: int, keep: Iterable[int]) -> list[int]:
