@@ -13,11 +13,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from pyroaring import BitMap
 
 from customers.models import Customer, DesiredProduct
 from mall.errors import NotFound
 from matching import engine, realtime
 from matching.index.memo import catalogue_current
+from matching.index.phrases import want_items
 from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
 from matching.selectors import (
     DesireOffers,
@@ -328,10 +330,10 @@ def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
     their phone gets ``shops.update`` and the shops they head for get their card.
 
     Bounded by the shoppers present (sighted and not out of range), never by the stock:
-    their wants ask the index (each distinct phrase once), and the answer is intersected
-    with ``item_ids``. Returns how many shoppers were refreshed.
+    their wants ask the index (each distinct phrase once: remembered), and the answer is
+    intersected with ``item_ids``. Returns how many shoppers were refreshed.
     """
-    changed = set(item_ids)
+    changed = BitMap(item_ids)
     if not changed:
         return 0
     now = timezone.now()
@@ -347,12 +349,15 @@ def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
     desires = [desire for customer in present for desire in customer.desires.all()]
     if not desires:
         return 0
-    answers = desire_candidates(desires, synonyms_current())
-    wanting = {
-        desire.customer_id
-        for desire, (found, _) in zip(desires, answers, strict=True)
-        if found.items & changed
-    }
+    catalogue = catalogue_current()
+    synonyms = synonyms_current()
+    wanting = set()
+    for desire in desires:
+        exact, similar = want_items(
+            catalogue, engine.want_phrases(desire.name, desire.keywords), synonyms
+        )
+        if exact.intersect(changed) or similar.intersect(changed):
+            wanting.add(desire.customer_id)
     refreshed = 0
     for customer in present:
         if customer.pk in wanting:
