@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from customers import apis as customer_apis
 from kiosks import apis as kiosk_apis
+from matching import apis as matching_apis
 from stock import apis as stock_apis
 
 shop_api = [
@@ -66,6 +67,7 @@ api = [
     path("kiosk/sightings/", kiosk_apis.SightingApi.as_view(), name="kiosk-sightings"),
     path("kiosk/departures/", kiosk_apis.DepartureApi.as_view(), name="kiosk-departures"),
     path("shops/<slug:slug>/", include(shop_api)),
+    path("search/", matching_apis.SearchApi.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

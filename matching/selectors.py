@@ -239,6 +239,27 @@ def ranked(matches: list[Match], preference: str) -> list[Match]:
     return sorted(order, key=lambda m: m.similar)
 
 
+def search_payload(page: SearchPage) -> dict[str, Any]:
+    """``GET /api/search/``'s answer (DESIGN.md): ``{"total", "results"}``."""
+    return {
+        "total": page.total,
+        "results": [
+            {
+                "shop": shop_payload(hit.item.shop),  # type: ignore[arg-type]
+                "item": {
+                    "id": hit.item.pk,
+                    "name": hit.item.name,
+                    "price": f"{hit.item.price:.2f}",
+                    "quantity": hit.item.quantity,
+                },
+                "distance_m": round(hit.distance_m, 1),
+                "similar": hit.similar,
+            }
+            for hit in page.hits
+        ],
+    }
+
+
 def shop_offers(matches: list[Match], preference: str) -> list[ShopOffer]:
     """``matches`` of one want as one offer per shop, in the shopper's order of each shop's
     best item (so shops with an exact match come before shops with only similar ones).
