@@ -8,7 +8,6 @@ only the offers shown are built. This module is the façade other apps call.
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +21,14 @@ from mall.models import Shop
 from matching import engine, realtime
 from matching.index.catalogue import OfferedItem, OfferedShop, keywords_column
 from matching.index.memo import catalogue_current, catalogue_forget
-from matching.index.offers import DesireOffers, Match, ShopOffer, desire_offers, items_ranked
+from matching.index.offers import (
+    DesireOffers,
+    Match,
+    ShopOffer,
+    Walk,
+    desire_offers,
+    items_ranked,
+)
 from matching.index.phrases import phrases_forget, want_items
 from matching.models import Card, SynonymGroup
 from stock.models import StockItem
@@ -75,22 +81,16 @@ def desires_offers(
     synonyms = synonyms if synonyms is not None else synonyms_current()
     catalogue = catalogue_current()
     limit = limit if limit is not None else max(OFFERS_PER_DESIRE, settings.CARD_SHOPS)
-    now = time.time()
+    walk = Walk(
+        catalogue, at=at, preference=preference, floor_change_metres=settings.FLOOR_CHANGE_METRES
+    )
     found = {}
     for desire in desires:
         exact, similar = want_items(
             catalogue, engine.want_phrases(desire.name, desire.keywords), synonyms
         )
         found[desire.pk] = desire_offers(
-            catalogue,
-            exact,
-            similar,
-            desire_id=desire.pk,
-            at=at,
-            preference=preference,
-            floor_change_metres=settings.FLOOR_CHANGE_METRES,
-            limit=limit,
-            now=now,
+            catalogue, exact, similar, desire_id=desire.pk, walk=walk, limit=limit
         )
     return found
 
@@ -106,7 +106,6 @@ def matches_for_desires(
     synonyms = synonyms if synonyms is not None else synonyms_current()
     catalogue = catalogue_current()
     penalty = settings.FLOOR_CHANGE_METRES
-    now = time.time()
     result: dict[int, list[Match]] = {}
     for desire in desires:
         exact, similar = want_items(
@@ -114,10 +113,8 @@ def matches_for_desires(
         )
         matches = []
         for kind, ids in ((False, exact), (True, similar)):
-            for item_id in ids & catalogue.available:
-                item = catalogue.items[item_id]
-                if item.expires_at <= now:
-                    continue
+            for key in ids & catalogue.available:
+                item = catalogue.by_key[key]
                 shop = catalogue.shops[item.shop_id]
                 where = engine.Position(shop.floor, shop.x, shop.y)
                 matches.append(Match(desire.pk, item, engine.distance(at, where, penalty), kind))
@@ -153,18 +150,12 @@ def items_search(
     as a sighting), exact ones first, each part in ``ranking`` order from ``at``; one page."""
     catalogue = catalogue_current()
     exact, similar = want_items(catalogue, engine.want_phrases(name, keywords), synonyms_current())
-    total, first = items_ranked(
-        catalogue,
-        exact,
-        similar,
-        at=at,
-        preference=ranking,
-        floor_change_metres=settings.FLOOR_CHANGE_METRES,
-        stop=offset + limit,
+    walk = Walk(
+        catalogue, at=at, preference=ranking, floor_change_metres=settings.FLOOR_CHANGE_METRES
     )
+    total, page = items_ranked(catalogue, exact, similar, walk=walk, offset=offset, limit=limit)
     return SearchPage(
-        total=total,
-        hits=[SearchHit(item, distance, similar) for item, distance, similar in first[offset:]],
+        total=total, hits=[SearchHit(item, distance, similar) for item, distance, similar in page]
     )
 
 

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from pyroaring import BitMap
 
 from customers.models import Customer, DesiredProduct
 from mall.errors import NotFound
@@ -333,8 +332,7 @@ def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
     their wants ask the index (each distinct phrase once: remembered), and the answer is
     intersected with ``item_ids``. Returns how many shoppers were refreshed.
     """
-    changed = BitMap(item_ids)
-    if not changed:
+    if not item_ids:
         return 0
     now = timezone.now()
     present = list(
@@ -350,6 +348,7 @@ def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
     if not desires:
         return 0
     catalogue = catalogue_current()
+    changed = catalogue.keys_of(item_ids)
     synonyms = synonyms_current()
     wanting = set()
     for desire in desires:

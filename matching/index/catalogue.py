@@ -8,9 +8,11 @@ so an answer being built keeps a consistent row.
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import json
 import math
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,84 +58,171 @@ class OfferedItem:
     expires_at: float = math.inf
 
 
+#: Items per shop slot: a key is ``slot << 16 | local``, so each shop's items are one
+#: Roaring container, and counting the shops of a set is counting its containers.
+SLOT_BITS = 16
+#: Price buckets (eight per doubling of the price in cents), for the cheapest-first walk.
+PRICE_BUCKETS = 256
+
+
+def shop_range(slot: int) -> tuple[int, int]:
+    """The keys of the items of shop slot ``slot``: [start, end)."""
+    return slot << SLOT_BITS, (slot + 1) << SLOT_BITS
+
+
+def price_bucket(price: Decimal) -> int:
+    cents = int(price * 100)
+    return min(PRICE_BUCKETS - 1, int(math.log2(cents + 1) * 8)) if cents > 0 else 0
+
+
 @dataclass
 class Catalogue:
-    """Items, shops and postings of one worker."""
+    """Items, shops and postings of one worker.
 
-    items: dict[int, OfferedItem] = field(default_factory=dict)
+    Postings and sets hold *keys*, not item ids: a key puts the item's shop in its high
+    bits, so that per-shop questions (does this shop match? how many of its items?) are
+    range questions on a bitmap, answered in C, and the count of shops that match is the
+    count of the set's containers.
+    """
+
+    by_key: dict[int, OfferedItem] = field(default_factory=dict)
+    key_of: dict[int, int] = field(default_factory=dict)
     shops: dict[int, OfferedShop] = field(default_factory=dict)
+    slot_of: dict[int, int] = field(default_factory=dict)
+    shop_of_slot: list[int] = field(default_factory=list)
+    next_local: list[int] = field(default_factory=list)
     #: Item words (rule 1-3 forms), which typos may reach.
     words: Postings = field(default_factory=Postings)
     #: Joined forms of adjacent words (rule 5) that are not also words of the item.
     compounds: Postings = field(default_factory=Postings)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    #: Items with a free quantity above zero (expiry is checked when offering).
+    #: Items with a free quantity above zero and not past their expiry.
     available: BitMap = field(default_factory=BitMap)
+    #: Keys by price bucket (cheapest-first walks).
+    prices: list[BitMap] = field(default_factory=lambda: [BitMap() for _ in range(PRICE_BUCKETS)])
+    #: (expires_at, key) of available items: taken out of ``available`` when due.
+    expiries: list[tuple[float, int]] = field(default_factory=list)
     #: Changes whenever postings change: what was remembered of them is then dropped.
     generation: int = 0
     #: Tells catalogues of one process apart (a reload makes a new one).
     serial: int = field(default_factory=itertools.count(1).__next__)
+    #: A shop ran out of keys (65,536 items added to it since the load): load again.
+    full: bool = False
 
     def item_put(self, item: OfferedItem) -> None:
         """Add ``item``, or replace the row of the same id."""
-        old = self.items.get(item.pk)
-        if old is not None and (old.name, old.keywords) == (item.name, item.keywords):
-            self.items[item.pk] = item  # same terms: only the row changes
-        else:
+        key = self.key_of.get(item.pk)
+        old = self.by_key.get(key) if key is not None else None
+        if old is not None and old.shop_id != item.shop_id:
+            self.item_drop(item.pk)
+            key = old = None
+        if key is None:
+            key = self._key_new(item.shop_id)
+            self.key_of[item.pk] = key
+        if old is None or (old.name, old.keywords) != (item.name, item.keywords):
             if old is not None:
-                self._terms_drop(old)
+                self._terms_drop(key, old)
             words, compounds = item_terms(item.name, tuple(item.keywords))
             for word in words:
                 if word not in self.words:
                     self.vocabulary.add(word)
-            self.words.add(item.pk, words)
-            self.compounds.add(item.pk, compounds)
-            self.items[item.pk] = item
+            self.words.add(key, words)
+            self.compounds.add(key, compounds)
             self.generation += 1
-        if item.quantity > 0:
-            self.available.add(item.pk)
+        if old is not None and old.price != item.price:
+            self.prices[price_bucket(old.price)].discard(key)
+        self.prices[price_bucket(item.price)].add(key)
+        self.by_key[key] = item
+        if item.quantity > 0 and item.expires_at > time.time():
+            self.available.add(key)
+            heapq.heappush(self.expiries, (item.expires_at, key))
         else:
-            self.available.discard(item.pk)
+            self.available.discard(key)
 
     def item_drop(self, item_id: int) -> None:
-        old = self.items.pop(item_id, None)
-        if old is not None:
-            self._terms_drop(old)
-            self.available.discard(item_id)
-            self.generation += 1
+        key = self.key_of.pop(item_id, None)
+        if key is None:
+            return
+        old = self.by_key.pop(key)
+        self._terms_drop(key, old)
+        self.available.discard(key)
+        self.prices[price_bucket(old.price)].discard(key)
+        self.generation += 1
 
-    def _terms_drop(self, item: OfferedItem) -> None:
+    def expired_drop(self, now: float) -> None:
+        """Take items past their expiry out of ``available`` (they stay indexed)."""
+        while self.expiries and self.expiries[0][0] <= now:
+            _, key = heapq.heappop(self.expiries)
+            item = self.by_key.get(key)
+            if item is not None and item.expires_at <= now:
+                self.available.discard(key)
+
+    def slot(self, shop_id: int) -> int:
+        """The shop's slot (a new one for a shop not seen yet)."""
+        slot = self.slot_of.get(shop_id)
+        if slot is None:
+            slot = self.slot_of[shop_id] = len(self.shop_of_slot)
+            self.shop_of_slot.append(shop_id)
+            self.next_local.append(0)
+        return slot
+
+    def _key_new(self, shop_id: int) -> int:
+        slot = self.slot(shop_id)
+        local = self.next_local[slot]
+        if local >= 1 << SLOT_BITS:
+            self.full = True
+            local = (1 << SLOT_BITS) - 1  # answers stay right until the reload, counts not
+        else:
+            self.next_local[slot] = local + 1
+        return slot << SLOT_BITS | local
+
+    def _terms_drop(self, key: int, item: OfferedItem) -> None:
         words, compounds = item_terms(item.name, tuple(item.keywords))
-        for word in self.words.discard(item.pk, words):
+        for word in self.words.discard(key, words):
             self.vocabulary.discard(word)
-        self.compounds.discard(item.pk, compounds)
+        self.compounds.discard(key, compounds)
 
     def term_items(self, term: str) -> BitMap:
         """Items holding ``term`` as a word or a joined form (the engine's ``ItemTerms.all``)."""
         return self.words.get(term) | self.compounds.get(term)
 
+    def keys_of(self, item_ids: Iterable[int]) -> BitMap:
+        return BitMap(self.key_of[i] for i in item_ids if i in self.key_of)
+
     def memory_bytes(self) -> dict[str, int]:
-        """Rough sizes: the postings' own (serialised) size and the item rows."""
+        """Rough sizes: the postings' own (serialised) size, and counts."""
         return {
-            "postings": self.words.size_in_bytes() + self.compounds.size_in_bytes(),
+            "postings_bytes": self.words.size_in_bytes() + self.compounds.size_in_bytes(),
             "terms": len(self.words) + len(self.compounds),
-            "items": len(self.items),
+            "items": len(self.by_key),
         }
 
 
 def item_terms(name: str, keywords: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    """``engine.item_terms`` as (words, joined forms that are not words), made per text:
-    keywords repeat across a catalogue, so each is worked out once."""
+    """``engine.item_terms`` as (words, joined forms that are not words), made per text and
+    per word: names repeat words, keywords repeat whole, so each is worked out once."""
+    if not keywords:
+        words, compounds = _text_terms(name)
+        return words, compounds - words
     texts = [_text_terms(text) for text in (name, *keywords)]
     words = frozenset().union(*(w for w, _ in texts))
     compounds = frozenset().union(*(c for _, c in texts))
     return words, compounds - words
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=20_000)
 def _text_terms(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    terms = engine.item_terms(text)
-    return terms.words, terms.compounds
+    """``engine.item_terms(text)`` from cached pieces (the property test compares them)."""
+    raw = engine.raw_words(text)
+    words = frozenset(_singular(w) for w in raw)
+    compounds = set()
+    for left, right in itertools.pairwise(raw):
+        compounds.add(_singular(left + right))
+        compounds.add(_singular(left) + _singular(right))
+    return words, frozenset(compounds)
+
+
+_singular = functools.lru_cache(maxsize=200_000)(engine.singular)
 
 
 # --- Reading the database --------------------------------------------------------------
@@ -228,8 +317,11 @@ def catalogue_load() -> Catalogue:
     """A cold start: every shop and item, from the database."""
     catalogue = Catalogue()
     catalogue.shops = shops_read()
+    for shop_id in sorted(catalogue.shops):
+        catalogue.slot(shop_id)  # slots in shop order
     for item in items_read(None, catalogue.shops):
         catalogue.item_put(item)
     catalogue.words.optimise()
     catalogue.compounds.optimise()
+    _text_terms.cache_clear()  # names are mostly unique: no use keeping them
     return catalogue

@@ -31,7 +31,7 @@ def catalogue_current() -> Catalogue:
             last_load_seconds = time.perf_counter() - started
             return _catalogue
         batch = changes_read(_cursor)
-        if batch.reload or batch.shops:
+        if batch.reload or batch.shops or _catalogue.full:
             # A write this worker saw was rolled back, or a shop moved: start again (rare).
             _catalogue = None
             _cursor = Cursor()
@@ -44,6 +44,7 @@ def catalogue_current() -> Catalogue:
                     else:
                         _catalogue.item_drop(item_id)
             _cursor = batch.cursor
+            _catalogue.expired_drop(time.time())
             return _catalogue
     return catalogue_current()
 

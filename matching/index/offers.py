@@ -1,24 +1,36 @@
-"""From matching items to the shopper's list: one offer per shop, the first few shops only.
+"""From matching items to the shopper's list: one offer per shop, the first shops only.
 
-One pass over the want's available items keeps, per shop, its best item and its count
-(distance is the same for all items of a shop, so a shop's best item is its cheapest under
-either ranking); the shops are then ordered by a top-k selection. Only the offers shown
-are built: nothing is ranked, loaded or encoded for the shops behind them.
+Items come out of a *walk* in the shopper's order, and the walk stops as soon as enough
+shops are seen, so its cost follows the shops shown, not the items matched:
+
+- ``nearest``: shops by distance (sorted once per position), and within a run of shops at
+  one distance their matching items by price; a shop with no match is skipped by one
+  range count on the want's bitmap;
+- ``cheapest``: price buckets in order, and within a bucket its matching items by price
+  and distance.
+
+Exact items are walked before similar ones. The count of shops with a match is the count
+of the want's bitmap's containers (one per shop: see ``catalogue``), and a shop's count is
+a range count: neither reads an item.
 """
 
 from __future__ import annotations
 
-import heapq
-import time
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
 from pyroaring import BitMap
 
 from matching import engine
-from matching.index.catalogue import Catalogue, OfferedItem, OfferedShop
+from matching.index.catalogue import (
+    PRICE_BUCKETS,
+    SLOT_BITS,
+    Catalogue,
+    OfferedItem,
+    OfferedShop,
+    shop_range,
+)
 
 
 @dataclass(frozen=True)
@@ -75,10 +87,93 @@ class DesireOffers:
         return self._lookup(shop_id)
 
 
-def _shop_key(preference: str, distance: float, price: Decimal, item_id: int) -> tuple:
-    if preference == "cheapest":
-        return (price, distance, item_id)
-    return (distance, price, item_id)
+class Walk:
+    """The items of a want's sets in the shopper's order, from one position."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        *,
+        at: engine.Position,
+        preference: str,
+        floor_change_metres: float,
+    ) -> None:
+        self.catalogue = catalogue
+        self.preference = preference
+        self._distances = _distances(catalogue, at, floor_change_metres)
+
+    def distance(self, slot: int) -> float:
+        return self._distances[1][slot]
+
+    def items(self, keys: BitMap) -> Iterator[tuple[int, float]]:
+        """(key, distance) of ``keys`` in order."""
+        if self.preference == "cheapest":
+            return self._by_price(keys)
+        return self._by_distance(keys)
+
+    def _by_distance(self, keys: BitMap) -> Iterator[tuple[int, float]]:
+        by_key = self.catalogue.by_key
+        order, distances = self._distances
+        for distance, run in itertools.groupby(order, key=lambda slot: distances[slot]):
+            found = []
+            for slot in run:
+                start, end = shop_range(slot)
+                if keys.range_cardinality(start, end):
+                    for key in keys.iter_equal_or_larger(start):
+                        if key >= end:
+                            break
+                        found.append((by_key[key].price, by_key[key].pk, key))
+            found.sort()
+            for _, _, key in found:
+                yield key, distance
+
+    def _by_price(self, keys: BitMap) -> Iterator[tuple[int, float]]:
+        by_key, prices = self.catalogue.by_key, self.catalogue.prices
+        distances = self._distances[1]
+        left = len(keys)
+        for bucket in range(PRICE_BUCKETS):
+            if not left:
+                return
+            inside = keys & prices[bucket]
+            if not inside:
+                continue
+            left -= len(inside)
+            found = sorted(
+                (by_key[key].price, distances[key >> SLOT_BITS], by_key[key].pk, key)
+                for key in inside
+            )
+            for _, distance, _, key in found:
+                yield key, distance
+
+
+_distance_cache: dict[tuple, tuple[list[int], list[float]]] = {}
+
+
+def _distances(
+    catalogue: Catalogue, at: engine.Position, floor_change_metres: float
+) -> tuple[list[int], list[float]]:
+    """(slots nearest first, distance by slot) from ``at``: kiosks stand still, so each
+    position's order is worked out once per catalogue and shop count."""
+    key = (catalogue.serial, len(catalogue.shop_of_slot), at, floor_change_metres)
+    found = _distance_cache.get(key)
+    if found is None:
+        distances = []
+        for shop_id in catalogue.shop_of_slot:
+            shop = catalogue.shops.get(shop_id)
+            where = engine.Position(shop.floor, shop.x, shop.y) if shop else None
+            distances.append(
+                engine.distance(at, where, floor_change_metres) if where else float("inf")
+            )
+        order = sorted(range(len(distances)), key=distances.__getitem__)
+        if len(_distance_cache) >= 1024:
+            _distance_cache.clear()
+        found = _distance_cache[key] = (order, distances)
+    return found
+
+
+def shop_count(keys: BitMap) -> int:
+    """How many shops hold one of ``keys`` (one container per shop)."""
+    return keys.get_statistics()["n_containers"] if keys else 0
 
 
 def desire_offers(
@@ -87,70 +182,60 @@ def desire_offers(
     similar: BitMap,
     *,
     desire_id: int,
-    at: engine.Position,
-    preference: str,
-    floor_change_metres: float,
+    walk: Walk,
     limit: int,
-    now: float | None = None,
 ) -> DesireOffers:
     """The first ``limit`` shops for a want whose matching items are ``exact`` and
     ``similar`` (any stock level): exact shops first, then shops with only similar ones."""
-    now = time.time() if now is None else now
-    items = catalogue.items
-    # shop id -> [best exact (price, id), best similar (price, id), exact ids, similar ids]
-    per_shop: dict[int, list[Any]] = {}
-    for kind, ids in ((0, exact & catalogue.available), (1, similar & catalogue.available)):
-        for item_id in ids:
-            item = items[item_id]
-            if item.expires_at <= now:
-                continue
-            entry = per_shop.get(item.shop_id)
-            if entry is None:
-                per_shop[item.shop_id] = entry = [None, None, [], []]
-            entry[2 + kind].append(item_id)
-            key = (item.price, item_id)
-            if entry[kind] is None or key < entry[kind]:
-                entry[kind] = key
+    exact = exact & catalogue.available
+    similar = similar & catalogue.available
+    by_key = catalogue.by_key
     shops = catalogue.shops
-    distances = {
-        shop_id: engine.distance(
-            at,
-            engine.Position(shops[shop_id].floor, shops[shop_id].x, shops[shop_id].y),
-            floor_change_metres,
-        )
-        for shop_id in per_shop
-    }
 
-    def order(shop_id: int) -> tuple:
-        entry = per_shop[shop_id]
-        kind = 0 if entry[0] is not None else 1
-        price, item_id = entry[kind]
-        return (kind, *_shop_key(preference, distances[shop_id], price, item_id))
-
-    def offer(shop_id: int) -> ShopOffer | None:
-        entry = per_shop.get(shop_id)
-        if entry is None:
+    def offer(slot: int) -> ShopOffer | None:
+        start, end = shop_range(slot)
+        count = exact.range_cardinality(start, end) + similar.range_cardinality(start, end)
+        if not count:
             return None
-        distance = distances[shop_id]
+        distance = walk.distance(slot)
 
         def top(k: int) -> list[Match]:
             found: list[Match] = []
-            for kind in (0, 1):
-                if len(found) >= k:
+            for kind, keys in ((False, exact), (True, similar)):
+                if len(found) >= k or not keys.range_cardinality(start, end):
+                    continue
+                here = []
+                for key in keys.iter_equal_or_larger(start):
+                    if key >= end:
+                        break
+                    here.append((by_key[key].price, by_key[key].pk, key))
+                here.sort()
+                found += [Match(desire_id, by_key[key], distance, kind) for *_, key in here]
+            return found[:k]
+
+        return ShopOffer(shops[catalogue.shop_of_slot[slot]], count, top)
+
+    first: list[int] = []
+    seen: set[int] = set()
+    for keys in (exact, similar):
+        if len(first) >= limit:
+            break
+        for key, _ in walk.items(keys):
+            slot = key >> SLOT_BITS
+            if slot not in seen:
+                seen.add(slot)
+                first.append(slot)
+                if len(first) >= limit:
                     break
-                best = heapq.nsmallest(
-                    k - len(found), entry[2 + kind], key=lambda i: (items[i].price, i)
-                )
-                found += [Match(desire_id, items[i], distance, bool(kind)) for i in best]
-            return found
 
-        return ShopOffer(shops[shop_id], len(entry[2]) + len(entry[3]), top)
+    def lookup(shop_id: int) -> ShopOffer | None:
+        slot = catalogue.slot_of.get(shop_id)
+        return offer(slot) if slot is not None else None
 
-    first = heapq.nsmallest(limit, per_shop, key=order)
     return DesireOffers(
-        shops=[offer(shop_id) for shop_id in first],  # type: ignore[misc]
-        total=len(per_shop),
-        _lookup=offer,
+        shops=[offer(slot) for slot in first],  # type: ignore[misc]
+        total=shop_count(exact | similar),
+        _lookup=lookup,
     )
 
 
@@ -159,33 +244,20 @@ def items_ranked(
     exact: BitMap,
     similar: BitMap,
     *,
-    at: engine.Position,
-    preference: str,
-    floor_change_metres: float,
-    stop: int,
-    now: float | None = None,
+    walk: Walk,
+    offset: int,
+    limit: int,
 ) -> tuple[int, list[tuple[OfferedItem, float, bool]]]:
-    """Search: how many items are offered, and the first ``stop`` in order (exact ones
-    first, each part in the shopper's ranking) as (item, distance, similar)."""
-    now = time.time() if now is None else now
-    items, shops = catalogue.items, catalogue.shops
-    distances: dict[int, float] = {}
-    total = 0
-    keyed: list[tuple] = []
-    for kind, ids in ((0, exact & catalogue.available), (1, similar & catalogue.available)):
-        for item_id in ids:
-            item = items[item_id]
-            if item.expires_at <= now:
-                continue
-            total += 1
-            distance = distances.get(item.shop_id)
-            if distance is None:
-                shop = shops[item.shop_id]
-                distance = distances[item.shop_id] = engine.distance(
-                    at, engine.Position(shop.floor, shop.x, shop.y), floor_change_metres
-                )
-            keyed.append((kind, *_shop_key(preference, distance, item.price, item_id)))
-    first = heapq.nsmallest(stop, keyed)
-    return total, [
-        (items[key[-1]], distances[items[key[-1]].shop_id], bool(key[0])) for key in first
+    """Search: how many items are offered, and those from ``offset`` to ``offset + limit``
+    in order (exact ones first, each part in the shopper's ranking) as (item, distance,
+    similar). The walk stops at the page's end."""
+    exact = exact & catalogue.available
+    similar = similar & catalogue.available
+    stream = itertools.chain(
+        ((key, distance, False) for key, distance in walk.items(exact)),
+        ((key, distance, True) for key, distance in walk.items(similar)),
+    )
+    page = itertools.islice(stream, offset, offset + limit)
+    return len(exact) + len(similar), [
+        (catalogue.by_key[key], distance, kind) for key, distance, kind in page
     ]

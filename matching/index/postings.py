@@ -55,4 +55,4 @@ class Postings:
             posting.run_optimize()
 
     def size_in_bytes(self) -> int:
-        return sum(posting.get_serialized_size_in_bytes() for posting in self._lists.values())
+        return sum(len(posting.serialize()) for posting in self._lists.values())
