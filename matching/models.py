@@ -41,14 +41,22 @@ class Term(models.Model):
 
 
 class ItemTerm(models.Model):
-    """Posting: stock item ``item`` contains term ``term``."""
+    """Posting: stock item ``item`` contains term ``term``.
+
+    The postings as the database keeps them, for SQL readers and audits; sightings and
+    searches use each worker's in-memory index (``matching.index``), built from the stock
+    rows. Indexed by item only: nothing looks postings up by term any more, and each
+    index on this table is paid for by every import row (millions of postings).
+    """
 
     item = models.ForeignKey("stock.StockItem", on_delete=models.CASCADE, related_name="terms")
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="postings")
+    #: Not indexed: nothing looks postings up by term any more (see above).
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="postings", db_index=False
+    )
 
     class Meta:
         ordering = ["term_id", "item_id"]
-        indexes = [models.Index(fields=["term", "item"], name="itemterm_term_item")]
 
     def __str__(self) -> str:
         return f"{self.term_id}:{self.item_id}"

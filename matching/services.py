@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import secrets
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from django.utils import timezone
 from customers.models import Customer, DesiredProduct
 from mall.errors import NotFound
 from matching import engine, realtime
+from matching.index.catalogue import item_terms
 from matching.index.memo import catalogue_current
 from matching.index.phrases import want_items
 from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
@@ -31,37 +31,78 @@ from matching.selectors import (
 from stock.selectors import cards_serving
 
 
-def stock_items_index(*, items: Sequence[Any]) -> None:
-    """Write the index terms of ``items`` (new or renamed), replacing any old ones."""
+def stock_items_index(
+    *, items: Sequence[Any], new: bool = False, known: dict[str, int] | None = None
+) -> None:
+    """Write the terms of ``items`` (new or renamed) to ``Term``/``ItemTerm``, replacing
+    any old ones. ``new``: the items were just inserted, so they have none to replace.
+    ``known``: term ids already read in this transaction (an import passes one dict for
+    all its batches)."""
     if not items:
         return
-    terms_by_item = {item.pk: _item_terms(item.name, item.keywords) for item in items}
-    words = set().union(*terms_by_item.values())
+    terms_by_item = {item.pk: _item_terms(item.name, tuple(item.keywords)) for item in items}
+    known = known if known is not None else {}
+    words = set().union(*terms_by_item.values()) - known.keys()
     with transaction.atomic():
-        known = dict(Term.objects.filter(word__in=words).values_list("word", "pk"))
-        Term.objects.bulk_create(
-            [Term(word=w, first=w[0], length=len(w)) for w in words - known.keys()],
-            ignore_conflicts=True,
-            batch_size=2000,
-        )
-        known = dict(Term.objects.filter(word__in=words).values_list("word", "pk"))
-        ItemTerm.objects.filter(item_id__in=terms_by_item.keys()).delete()
-        # Plain executemany: an import writes millions of postings, and bulk_create's
-        # per-object work was most of its time. Sorted by term, the (term, item) index
-        # takes them in runs instead of at random places.
-        postings = sorted(
-            (known[word], item_id)
-            for item_id, item_words in terms_by_item.items()
-            for word in item_words
-        )
+        if words:
+            known.update(_term_ids(words))
+            missing = words - known.keys()
+            if missing:
+                Term.objects.bulk_create(
+                    [Term(word=w, first=w[0], length=len(w)) for w in missing],
+                    ignore_conflicts=True,
+                    batch_size=2000,
+                )
+                known.update(_term_ids(missing))
         quote = connection.ops.quote_name
+        table = quote(ItemTerm._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {quote(ItemTerm._meta.db_table)} "
-                f"({quote('term_id')}, {quote('item_id')}) VALUES (%s, %s)",
-                postings,
-            )
+            if not new:
+                ids = list(terms_by_item)
+                for start in range(0, len(ids), 5000):
+                    chunk = ids[start : start + 5000]
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE {quote('item_id')} IN"
+                        f" ({', '.join(['%s'] * len(chunk))})",
+                        chunk,
+                    )
+            # Plain executemany: an import writes millions of postings, and bulk_create's
+            # per-object work was most of its time. In item order (new items have the
+            # highest ids), the table's one index, by item, takes them at its end.
+            postings = [
+                (known[word], item_id)
+                for item_id in sorted(terms_by_item)
+                for word in terms_by_item[item_id]
+            ]
+            # Multi-row INSERTs: one statement per 4,000 postings, not one per posting.
+            insert = f"INSERT INTO {table} ({quote('term_id')}, {quote('item_id')}) VALUES "
+            for start in range(0, len(postings), _POSTINGS_PER_INSERT):
+                chunk = postings[start : start + _POSTINGS_PER_INSERT]
+                cursor.execute(
+                    insert + ", ".join(["(%s, %s)"] * len(chunk)),
+                    [value for pair in chunk for value in pair],
+                )
         index_version_bump()
+
+
+#: Postings per INSERT: 2 parameters each, under SQLite's 32,766 and Postgres' 65,535.
+_POSTINGS_PER_INSERT = 4000
+
+
+def _term_ids(words: set[str]) -> dict[str, int]:
+    """``{word: id}`` of the ``Term`` rows among ``words`` (plain SQL, in chunks)."""
+    table = connection.ops.quote_name(Term._meta.db_table)
+    found: dict[str, int] = {}
+    listed = list(words)
+    with connection.cursor() as cursor:
+        for start in range(0, len(listed), 5000):
+            chunk = listed[start : start + 5000]
+            cursor.execute(
+                f"SELECT word, id FROM {table} WHERE word IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            found.update(cursor.fetchall())
+    return found
 
 
 def index_version_bump() -> None:
@@ -75,16 +116,10 @@ def index_version_bump() -> None:
     )
 
 
-def _item_terms(name: str, keywords: Iterable[str]) -> frozenset[str]:
-    """``engine.item_terms(name, keywords).all``, computed per text: the terms of an item
-    are the union of those of its name and of each keyword (joined forms never cross
-    texts), and keywords repeat across a catalogue, so each is worked out once."""
-    return frozenset().union(*(_text_terms(text) for text in (name, *keywords)))
-
-
-@functools.lru_cache(maxsize=50_000)
-def _text_terms(text: str) -> frozenset[str]:
-    return engine.item_terms(text).all
+def _item_terms(name: str, keywords: tuple[str, ...]) -> frozenset[str]:
+    """``engine.item_terms(name, keywords).all``, from the index's cached pieces."""
+    words, compounds = item_terms(name, keywords)
+    return words | compounds
 
 
 def synonym_group_save(*, group: SynonymGroup) -> SynonymGroup:
