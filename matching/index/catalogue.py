@@ -13,6 +13,7 @@ import itertools
 import json
 import math
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -212,17 +213,24 @@ def item_terms(name: str, keywords: tuple[str, ...]) -> tuple[frozenset[str], fr
 
 @functools.lru_cache(maxsize=20_000)
 def _text_terms(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """``engine.item_terms(text)`` from cached pieces (the property test compares them)."""
+    """``engine.item_terms(text)`` from cached pieces (the property test compares them):
+    a cold start works out 200,000 names, whose words repeat but whose joined forms with
+    a number ("shirt137") mostly do not."""
     raw = engine.raw_words(text)
-    words = frozenset(_singular(w) for w in raw)
+    single = [_singular(word) for word in raw]
     compounds = set()
-    for left, right in itertools.pairwise(raw):
-        compounds.add(_singular(left + right))
-        compounds.add(_singular(left) + _singular(right))
-    return words, frozenset(compounds)
+    for i in range(len(raw) - 1):
+        left, right = raw[i], raw[i + 1]
+        if _has_digit(left) or _has_digit(right):
+            compounds.add(left + right)  # ``singular`` leaves a word with a digit as it is
+        else:
+            compounds.add(_singular(left + right))
+        compounds.add(single[i] + single[i + 1])
+    return frozenset(single), frozenset(compounds)
 
 
 _singular = functools.lru_cache(maxsize=200_000)(engine.singular)
+_has_digit = functools.lru_cache(maxsize=200_000)(engine.has_digit)
 
 
 # --- Reading the database --------------------------------------------------------------
@@ -314,14 +322,40 @@ def _keywords(text: str) -> tuple[str, ...]:
 
 
 def catalogue_load() -> Catalogue:
-    """A cold start: every shop and item, from the database."""
+    """A cold start: every shop and item, from the database.
+
+    In bulk: each term's keys are gathered in a list and made a bitmap once, rather than
+    added item by item (``Catalogue.item_put`` does that for the writes that follow).
+    """
     catalogue = Catalogue()
     catalogue.shops = shops_read()
     for shop_id in sorted(catalogue.shops):
         catalogue.slot(shop_id)  # slots in shop order
+    words: dict[str, list[int]] = defaultdict(list)
+    compounds: dict[str, list[int]] = defaultdict(list)
+    prices: list[list[int]] = [[] for _ in range(PRICE_BUCKETS)]
+    available: list[int] = []
+    now = time.time()
+    by_key, key_of = catalogue.by_key, catalogue.key_of
     for item in items_read(None, catalogue.shops):
-        catalogue.item_put(item)
-    catalogue.words.optimise()
-    catalogue.compounds.optimise()
+        key = catalogue._key_new(item.shop_id)
+        key_of[item.pk] = key
+        by_key[key] = item
+        item_words, item_compounds = item_terms(item.name, tuple(item.keywords))
+        for word in item_words:
+            words[word].append(key)
+        for compound in item_compounds:
+            compounds[compound].append(key)
+        prices[price_bucket(item.price)].append(key)
+        if item.quantity > 0 and item.expires_at > now:
+            available.append(key)
+            catalogue.expiries.append((item.expires_at, key))
+    for word in words:
+        catalogue.vocabulary.add(word)
+    catalogue.words.load(words)
+    catalogue.compounds.load(compounds)
+    catalogue.prices = [BitMap(keys) for keys in prices]
+    catalogue.available = BitMap(available)
+    heapq.heapify(catalogue.expiries)
     _text_terms.cache_clear()  # names are mostly unique: no use keeping them
     return catalogue

@@ -27,6 +27,14 @@ class Postings:
                 self._lists[term] = posting = BitMap()
             posting.add(item_id)
 
+    def load(self, lists: dict[str, list[int]]) -> None:
+        """Replace every posting with ``lists`` (a cold start), run-compressed."""
+        self._lists = {}
+        for term, keys in lists.items():
+            posting = BitMap(keys)
+            posting.run_optimize()
+            self._lists[term] = posting
+
     def discard(self, item_id: int, terms: Iterable[str]) -> list[str]:
         """Take ``item_id`` off ``terms``; returns the terms no item holds any more."""
         emptied = []
