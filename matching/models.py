@@ -63,12 +63,13 @@ class ItemTerm(models.Model):
 
 
 class IndexVersion(models.Model):
-    """One row whose ``token`` changes, to a new random value, with every write to the index.
+    """One row whose ``token`` changes, to a new random value, with every write to the
+    postings or the synonyms.
 
-    Each process remembers what the index answered for a phrase
-    (``matching.selectors.phrase_candidates``) until the token changes. Random, not a
-    counter: a rolled-back write restores the old token, and a later write must never
-    bring back a value that was seen with other postings.
+    No longer read by matching: the token said that something changed, not what, and
+    most stock writes (sales, holds, prices, deletions) never changed it; the workers'
+    in-memory indexes follow ``IndexChange`` instead, and key what they remember by the
+    synonym table's content. Still written, for SQL readers that watch the postings.
     """
 
     token = models.CharField(max_length=32)
