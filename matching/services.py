@@ -19,7 +19,7 @@ from matching import engine, realtime
 from matching.index.catalogue import item_terms
 from matching.index.memo import catalogue_current
 from matching.index.phrases import want_items
-from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
+from matching.models import Card, IndexChange, IndexVersion, ItemTerm, SynonymGroup, Term
 from matching.selectors import (
     DesireOffers,
     card_shops,
@@ -103,6 +103,26 @@ def _term_ids(words: set[str]) -> dict[str, int]:
             )
             found.update(cursor.fetchall())
     return found
+
+
+#: Rows of the change log kept by ``index_changes_trim``: far more than any worker falls
+#: behind between two sightings; one that does (idle for days) loads its index again.
+INDEX_CHANGES_KEPT = 200_000
+
+
+def index_changes_trim(*, keep: int = INDEX_CHANGES_KEPT) -> int:
+    """Delete all but the last ``keep`` rows of the change log (``IndexChange``). A worker
+    whose last applied row is gone notices it and loads its index afresh, so trimming
+    never loses a change. Returns how many rows went."""
+    quote = connection.ops.quote_name
+    table = quote(IndexChange._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {table}")
+        last = cursor.fetchone()[0]
+        if last is None:
+            return 0
+        cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last - keep])
+        return cursor.rowcount
 
 
 def index_version_bump() -> None:

@@ -100,3 +100,15 @@ def test_a_cold_start_sees_what_was_written_before_it():
     items = [make_item(shop, f"red scarf {n}") for n in range(3)]
     index_forget()
     assert set(found()) == {item.pk for item in items}
+
+
+def test_a_trimmed_change_log_makes_a_worker_load_afresh_and_lose_nothing():
+    from matching.services import index_changes_trim
+
+    shop = ShopFactory()
+    first = make_item(shop, "red scarf")
+    assert set(found()) == {first.pk}  # this worker has applied the log so far
+    second = make_item(shop, "red wool scarf")
+    index_changes_trim(keep=0)  # purge: even the rows not yet applied are gone
+
+    assert set(found()) == {first.pk, second.pk}
