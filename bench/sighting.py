@@ -105,9 +105,11 @@ def run(args: argparse.Namespace, work: Path) -> int:
     synonyms = work / "synonyms.txt"
     write_synonyms(synonyms)
     call_command("import_synonyms", str(synonyms), verbosity=0)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     call_command("import_stock", str(stock_csv))
     import_seconds = time.perf_counter() - started
+    # CPU time too: on a shared machine the wall clock also counts other people's work.
+    import_cpu = time.process_time() - cpu
 
     cold_seconds, index_mb = index_cold_start()
     wants = shared_wants if args.profile == "shared" else None
@@ -140,7 +142,10 @@ def run(args: argparse.Namespace, work: Path) -> int:
 
     print()
     print(f"profile: {args.profile}")
-    print(f"import_stock, {rows} rows: {import_seconds:.1f} s  (target <= 60 s)")
+    print(
+        f"import_stock, {rows} rows: {import_seconds:.1f} s (CPU {import_cpu:.1f} s)"
+        "  (target <= 60 s)"
+    )
     print(
         f"index cold start (fresh process): {cold_seconds:.1f} s,"
         f" memory {index_mb:.0f} MB  (target <= 300 MB)"
@@ -488,16 +493,16 @@ def index_cold_start() -> tuple[float, float]:
         "        if line.startswith('VmRSS:'):\n"
         "            return int(line.split()[1]) / 1024\n"
         "before = rss()\n"
-        "started = time.perf_counter()\n"
+        "started, cpu = time.perf_counter(), time.process_time()\n"
         "catalogue = catalogue_current()\n"
-        "seconds = time.perf_counter() - started\n"
-        "print(seconds, rss() - before, catalogue.memory_bytes())\n"
+        "seconds, cpu = time.perf_counter() - started, time.process_time() - cpu\n"
+        "print(seconds, rss() - before, cpu, catalogue.memory_bytes())\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"the index's cold start failed:\n{done.stderr}")
-    out = done.stdout.split(maxsplit=2)
-    print(f"index: {out[2].strip()}")
+    out = done.stdout.split(maxsplit=3)
+    print(f"index: {out[3].strip()}; its cold start took {float(out[2]):.1f} s of CPU")
     return float(out[0]), float(out[1])
 
 
