@@ -48,11 +48,17 @@ class ShopOffer:
     """One shop's answer to one want: its best item under the shopper's ranking, how many
     matching items it has, and (on demand) the first few of them."""
 
-    def __init__(self, shop: OfferedShop, count: int, top: Callable[[int], list[Match]]) -> None:
+    def __init__(
+        self,
+        shop: OfferedShop,
+        count: int,
+        top: Callable[[int], list[Match]],
+        best: Match | None = None,
+    ) -> None:
         self.shop = shop
         self.count = count
         self._top = top
-        self._best: Match | None = None
+        self._best = best
 
     @property
     def best(self) -> Match:
@@ -134,6 +140,8 @@ class Walk:
         for bucket in range(PRICE_BUCKETS):
             if not left:
                 return
+            if not prices[bucket]:
+                continue
             inside = keys & prices[bucket]
             if not inside:
                 continue
@@ -192,38 +200,49 @@ def desire_offers(
     by_key = catalogue.by_key
     shops = catalogue.shops
 
-    def offer(slot: int) -> ShopOffer | None:
+    made: dict[int, ShopOffer | None] = {}
+
+    def offer(slot: int, best_key: int | None = None, kind: bool = False) -> ShopOffer | None:
+        if slot in made:
+            return made[slot]
         start, end = shop_range(slot)
         count = exact.range_cardinality(start, end) + similar.range_cardinality(start, end)
         if not count:
+            made[slot] = None
             return None
         distance = walk.distance(slot)
+        ranked: list[Match] = []
 
         def top(k: int) -> list[Match]:
-            found: list[Match] = []
-            for kind, keys in ((False, exact), (True, similar)):
-                if len(found) >= k or not keys.range_cardinality(start, end):
-                    continue
-                here = []
-                for key in keys.iter_equal_or_larger(start):
-                    if key >= end:
-                        break
-                    here.append((by_key[key].price, by_key[key].pk, key))
-                here.sort()
-                found += [Match(desire_id, by_key[key], distance, kind) for *_, key in here]
-            return found[:k]
+            # The shop's items, ranked once (a shop holds a few of a want's items).
+            if not ranked:
+                for similar_kind, keys in ((False, exact), (True, similar)):
+                    if not keys.range_cardinality(start, end):
+                        continue
+                    here = []
+                    for key in keys.iter_equal_or_larger(start):
+                        if key >= end:
+                            break
+                        here.append((by_key[key].price, by_key[key].pk, key))
+                    here.sort()
+                    ranked.extend(
+                        Match(desire_id, by_key[key], distance, similar_kind) for *_, key in here
+                    )
+            return ranked[:k]
 
-        return ShopOffer(shops[catalogue.shop_of_slot[slot]], count, top)
+        best = None if best_key is None else Match(desire_id, by_key[best_key], distance, kind)
+        found = made[slot] = ShopOffer(shops[catalogue.shop_of_slot[slot]], count, top, best)
+        return found
 
     first: list[int] = []
-    seen: set[int] = set()
-    for keys in (exact, similar):
+    for kind, keys in ((False, exact), (True, similar)):
         if len(first) >= limit:
             break
         for key, _ in walk.items(keys):
             slot = key >> SLOT_BITS
-            if slot not in seen:
-                seen.add(slot)
+            if slot not in made:
+                # The walk's first item of a shop is the shop's best (same order).
+                offer(slot, key, kind)
                 first.append(slot)
                 if len(first) >= limit:
                     break
@@ -233,7 +252,7 @@ def desire_offers(
         return offer(slot) if slot is not None else None
 
     return DesireOffers(
-        shops=[offer(slot) for slot in first],  # type: ignore[misc]
+        shops=[made[slot] for slot in first],  # type: ignore[misc]
         total=shop_count(exact | similar),
         _lookup=lookup,
     )

@@ -44,7 +44,22 @@ def phrase_items(catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engine
 def want_items(
     catalogue: Catalogue, phrases: list[tuple[str, ...]], synonyms: engine.Synonyms
 ) -> tuple[BitMap, BitMap]:
-    """(items matching the want, items only similar to it: rule 7), in stock or not."""
+    """(items matching the want, items only similar to it: rule 7), in stock or not.
+    Remembered as the phrases are (a shopper is sighted again and again)."""
+    global _remembered
+    if _remembered[:2] != (catalogue.serial, catalogue.generation):
+        _remembered = (catalogue.serial, catalogue.generation, {})
+    key = (("want", *phrases), synonyms)
+    found = _remembered[2].get(key)  # type: ignore[arg-type]
+    if found is None:
+        found = _want_items(catalogue, phrases, synonyms)
+        _remembered[2][key] = found  # type: ignore[index]
+    return found  # type: ignore[return-value]
+
+
+def _want_items(
+    catalogue: Catalogue, phrases: list[tuple[str, ...]], synonyms: engine.Synonyms
+) -> tuple[BitMap, BitMap]:
     exact = BitMap()
     for phrase in phrases:
         exact |= phrase_items(catalogue, phrase, synonyms)
