@@ -63,9 +63,9 @@ class SearchApi(APIView):
             place = [name for name in ("floor", "x", "y") if name in data]
             if "kiosk" in data and place:
                 raise DomainError("Give a kiosk or floor, x and y, not both.", code="bad_position")
-            if "kiosk" not in data and len(place) != 3:
+            if place and len(place) != 3:
                 raise DomainError(
-                    "Say where you are: kiosk (a check-in code) or floor, x and y.",
+                    "Say where you are with all of floor, x and y (or a kiosk).",
                     code="bad_position",
                 )
             if any(not math.isfinite(data[name]) for name in ("x", "y") if name in data):
@@ -76,7 +76,7 @@ class SearchApi(APIView):
         class HitSerializer(serializers.Serializer):
             shop = serializers.DictField()
             item = serializers.DictField()
-            distance_m = serializers.FloatField()
+            distance_m = serializers.FloatField(allow_null=True)
             similar = serializers.BooleanField()
 
         total = serializers.IntegerField()
@@ -86,7 +86,12 @@ class SearchApi(APIView):
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="The want's words (required)."),
             OpenApiParameter("keywords", OpenApiTypes.STR, description="Comma-separated."),
-            OpenApiParameter("kiosk", OpenApiTypes.STR, description="A kiosk's check-in code."),
+            OpenApiParameter(
+                "kiosk",
+                OpenApiTypes.STR,
+                description="A kiosk's check-in code (or floor, x and y; neither: cheapest"
+                " first, no distances).",
+            ),
             OpenApiParameter("floor", OpenApiTypes.INT, description="With x and y."),
             OpenApiParameter("x", OpenApiTypes.FLOAT, description="Metres."),
             OpenApiParameter("y", OpenApiTypes.FLOAT, description="Metres."),
@@ -98,14 +103,15 @@ class SearchApi(APIView):
     )
     def get(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.query_params)
+        at = None  # from nowhere: cheapest first, no distances
         if "kiosk" in data:
-            floor, x, y = kiosk_by_checkin_code(data["kiosk"]).position
-        else:
-            floor, x, y = data["floor"], data["x"], data["y"]
+            at = engine.Position(*kiosk_by_checkin_code(data["kiosk"]).position)
+        elif "floor" in data:
+            at = engine.Position(data["floor"], data["x"], data["y"])
         page = items_search(
             name=data["q"],
             keywords=data["keywords"],
-            at=engine.Position(floor, x, y),
+            at=at,
             ranking=data["ranking"],
             limit=data["limit"],
             offset=data["offset"],

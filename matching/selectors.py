@@ -127,7 +127,8 @@ class SearchHit:
     """One line of a search: an item, its distance, exact or similar."""
 
     item: OfferedItem
-    distance_m: float
+    #: None for a search made from no position.
+    distance_m: float | None
     similar: bool
 
 
@@ -141,13 +142,14 @@ def items_search(
     *,
     name: str,
     keywords: Sequence[str] = (),
-    at: engine.Position,
+    at: engine.Position | None,
     ranking: str = "nearest",
     limit: int = 20,
     offset: int = 0,
 ) -> SearchPage:
     """Every in-stock item matching a want of ``name`` and ``keywords`` (the same matching
-    as a sighting), exact ones first, each part in ``ranking`` order from ``at``; one page."""
+    as a sighting), exact ones first, each part in ``ranking`` order from ``at``; one page.
+    With ``at`` None, cheapest first and no distances."""
     catalogue = catalogue_current()
     exact, similar = want_items(catalogue, engine.want_phrases(name, keywords), synonyms_current())
     walk = Walk(
@@ -155,7 +157,11 @@ def items_search(
     )
     total, page = items_ranked(catalogue, exact, similar, walk=walk, offset=offset, limit=limit)
     return SearchPage(
-        total=total, hits=[SearchHit(item, distance, similar) for item, distance, similar in page]
+        total=total,
+        hits=[
+            SearchHit(item, distance if at is not None else None, similar)
+            for item, distance, similar in page
+        ],
     )
 
 
@@ -243,7 +249,7 @@ def search_payload(page: SearchPage) -> dict[str, Any]:
                     "price": f"{hit.item.price:.2f}",
                     "quantity": hit.item.quantity,
                 },
-                "distance_m": round(hit.distance_m, 1),
+                "distance_m": None if hit.distance_m is None else round(hit.distance_m, 1),
                 "similar": hit.similar,
             }
             for hit in page.hits

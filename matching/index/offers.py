@@ -100,12 +100,13 @@ class Walk:
         self,
         catalogue: Catalogue,
         *,
-        at: engine.Position,
+        at: engine.Position | None,
         preference: str,
         floor_change_metres: float,
     ) -> None:
+        """With ``at`` None (a search from nowhere) every distance is 0: cheapest first."""
         self.catalogue = catalogue
-        self.preference = preference
+        self.preference = "cheapest" if at is None else preference
         self._distances = _distances(catalogue, at, floor_change_metres)
 
     def distance(self, slot: int) -> float:
@@ -158,7 +159,7 @@ _distance_cache: dict[tuple, tuple[list[int], list[float]]] = {}
 
 
 def _distances(
-    catalogue: Catalogue, at: engine.Position, floor_change_metres: float
+    catalogue: Catalogue, at: engine.Position | None, floor_change_metres: float
 ) -> tuple[list[int], list[float]]:
     """(slots nearest first, distance by slot) from ``at``: kiosks stand still, so each
     position's order is worked out once per catalogue and shop count."""
@@ -168,10 +169,13 @@ def _distances(
         distances = []
         for shop_id in catalogue.shop_of_slot:
             shop = catalogue.shops.get(shop_id)
-            where = engine.Position(shop.floor, shop.x, shop.y) if shop else None
-            distances.append(
-                engine.distance(at, where, floor_change_metres) if where else float("inf")
-            )
+            if at is None:
+                distances.append(0.0)
+            elif shop is None:
+                distances.append(float("inf"))
+            else:
+                where = engine.Position(shop.floor, shop.x, shop.y)
+                distances.append(engine.distance(at, where, floor_change_metres))
         order = sorted(range(len(distances)), key=distances.__getitem__)
         if len(_distance_cache) >= 1024:
             _distance_cache.clear()

@@ -106,7 +106,6 @@ def test_search_gives_what_a_sighting_offers(api, mall):
         ({"floor": 0, "x": 0, "y": 0}, "empty_search"),
         ({"q": "  ", "floor": 0, "x": 0, "y": 0}, "empty_search"),
         ({"q": "the of, and", "floor": 0, "x": 0, "y": 0}, "empty_search"),
-        ({"q": "shoes"}, "bad_position"),
         ({"q": "shoes", "floor": 0, "x": 0}, "bad_position"),
         ({"q": "shoes", "kiosk": "abc", "floor": 0, "x": 0, "y": 0}, "bad_position"),
         ({"q": "shoes", "floor": 0, "x": "nan", "y": 0}, "invalid"),
@@ -123,6 +122,15 @@ def test_search_refuses_bad_input_with_a_clear_400(api, mall, params, code):
     assert error["message"]
     if code != "invalid":
         assert error["code"] == code
+
+
+def test_search_from_nowhere_lists_cheapest_first_without_distances(api, mall):
+    body = search(api, q="running shoes").json()
+
+    prices = [r["item"]["price"] for r in body["results"]]
+    assert body["total"] == 4
+    assert prices == sorted(prices, key=float)
+    assert {r["distance_m"] for r in body["results"]} == {None}
 
 
 def test_search_with_an_unknown_check_in_code_is_a_404(api, mall):
