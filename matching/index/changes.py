@@ -91,16 +91,14 @@ def changes_head() -> Cursor:
     )
 
 
-def _rows(last_id: int | None, horizon: int) -> tuple[list[tuple], int]:
-    """Rows with an id from ``last_id`` on (none for None), or (PostgreSQL) of a
-    transaction from ``horizon`` on; and the new horizon."""
+def _rows(last_id: int, horizon: int) -> tuple[list[tuple], int]:
+    """Rows with an id from ``last_id`` on, or (PostgreSQL) of a transaction from
+    ``horizon`` on; and the new horizon (0 on SQLite, whose writers take turns)."""
     table = connection.ops.quote_name(IndexChange._meta.db_table)
     with connection.cursor() as db:
         if connection.vendor != "postgresql":
-            if last_id is None:
-                return [], 0
             db.execute(
-                f"SELECT id, nonce, item_id, shop_id, NULL FROM {table} WHERE id >= %s ORDER BY id",
+                f"SELECT id, nonce, item_id, shop_id, NULL FROM {table} WHERE id >= %s",
                 [last_id],
             )
             return db.fetchall(), 0
@@ -108,8 +106,8 @@ def _rows(last_id: int | None, horizon: int) -> tuple[list[tuple], int]:
         db.execute(
             "SELECT NULL, NULL, NULL, NULL, pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
             f" UNION ALL (SELECT id, nonce, item_id, shop_id, tx FROM {table}"
-            " WHERE id >= %s OR tx >= %s ORDER BY id)",
-            [last_id if last_id is not None else 2**62, horizon if last_id is not None else 2**62],
+            " WHERE id >= %s OR tx >= %s)",
+            [last_id, horizon],
         )
         rows = db.fetchall()
     horizon = next(row[4] for row in rows if row[0] is None)
