@@ -184,8 +184,12 @@ class Catalogue:
         self.compounds.discard(key, compounds)
 
     def term_items(self, term: str) -> BitMap:
-        """Items holding ``term`` as a word or a joined form (the engine's ``ItemTerms.all``)."""
-        return self.words.get(term) | self.compounds.get(term)
+        """Items holding ``term`` as a word or a joined form (the engine's ``ItemTerms.all``).
+        May be a posting itself: read it, never change it."""
+        words, compounds = self.words.get(term), self.compounds.get(term)
+        if not compounds:
+            return words
+        return words | compounds if words else compounds
 
     def keys_of(self, item_ids: Iterable[int]) -> BitMap:
         return BitMap(self.key_of[i] for i in item_ids if i in self.key_of)

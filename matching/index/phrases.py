@@ -88,17 +88,21 @@ def _phrase_items(catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engin
 
 def _unit_items(catalogue: Catalogue, unit: tuple[str, ...], synonyms: engine.Synonyms) -> BitMap:
     """Items in which ``unit`` is found (``engine._unit_found``)."""
-    found = BitMap()
-    for alternative in engine.unit_alternatives(unit, synonyms):
-        found |= functools.reduce(
+    # Postings are only read here: every union and intersection makes a new bitmap.
+    parts = [
+        functools.reduce(
             lambda items, term: items & catalogue.term_items(term),
             set(alternative[1:]),
             catalogue.term_items(alternative[0]),
         )
+        for alternative in engine.unit_alternatives(unit, synonyms)
+    ]
     if len(unit) == 1 and engine.typo_budget(unit[0]):
-        for word in catalogue.vocabulary.neighbours(unit[0]):
-            found |= catalogue.words.get(word)
-    return found
+        parts += [catalogue.words.get(word) for word in catalogue.vocabulary.neighbours(unit[0])]
+    parts = [part for part in parts if part]
+    if not parts:
+        return EMPTY
+    return parts[0] if len(parts) == 1 else BitMap.union(*parts)
 
 
 def phrases_forget() -> None:
