@@ -8,6 +8,7 @@ only the offers shown are built. This module is the façade other apps call.
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal

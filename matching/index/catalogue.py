@@ -50,7 +50,7 @@ class OfferedItem:
     shop_id: int
     name: str
     keywords: Sequence[str]
-    #: What is free to offer (quantity less held units, where holds exist).
+    #: What is free to offer: quantity less the units held for shoppers.
     quantity: int
     price: Decimal
     barcode: str = ""
@@ -246,9 +246,8 @@ def items_read(item_ids: Iterable[int] | None, shops: dict[int, OfferedShop]) ->
     quote = connection.ops.quote_name
     meta = StockItem._meta
     column = {name: f"i.{quote(meta.get_field(name).column)}" for name in _ITEM_FIELDS}
-    free = column["quantity"]
-    if any(f.name == "held" for f in meta.get_fields()):  # holds (issue 20) keep units back
-        free = f"({column['quantity']} - i.{quote(meta.get_field('held').column)})"
+    # What is offered is what is free: held units are kept for one shopper (stock.Hold).
+    free = f"({column['quantity']} - i.{quote(meta.get_field('held').column)})"
     if connection.vendor == "postgresql":
         expires = f"EXTRACT(EPOCH FROM {column['expires_at']})::float8"
     else:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0004_index_change'),
+        ('matching', '0005_index_change'),
     ]
 
     operations = [

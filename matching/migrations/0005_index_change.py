@@ -63,7 +63,7 @@ def _triggers_drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0003_term_word_text'),
+        ('matching', '0004_card_taken_by'),
         ('mall', '0001_initial'),
         ('stock', '0001_initial'),
     ]
