@@ -2,62 +2,20 @@
 
 from django.db import migrations, models
 
-# Triggers that log every write to a stock item or a shop (``IndexChange``): the workers'
-# in-memory indexes follow these, whoever wrote the row.
-_TABLES = (("stock_stockitem", "item_id"), ("mall_shop", "shop_id"))
-
-_SQLITE = """
-CREATE TRIGGER matching_log_{table}_{event} AFTER {event} ON {table} BEGIN
-    INSERT INTO matching_indexchange ({column}, nonce) VALUES ({row}.id, random());
-END
-"""
-
-# Statement-level, with transition tables: an import of 200,000 rows logs them in one
-# INSERT ... SELECT, not one trigger call per row.
-_POSTGRES_FUNCTION = """
-CREATE FUNCTION matching_log_{table}_{event}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO matching_indexchange ({column}, nonce, tx)
-    SELECT id, (random() * 9.2e18)::bigint, pg_current_xact_id()::text::bigint FROM changed;
-    RETURN NULL;
-END
-$$
-"""
-_POSTGRES_TRIGGER = """
-CREATE TRIGGER matching_log_{table}_{event} AFTER {event} ON {table}
-REFERENCING {transition} TABLE AS changed FOR EACH STATEMENT
-EXECUTE FUNCTION matching_log_{table}_{event}()
-"""
-_EVENTS = (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD"))
+# The triggers that log every write to a stock item or a shop (``IndexChange``): the
+# workers' in-memory indexes follow these, whoever wrote the row.
 
 
 def _triggers_create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for table, column in _TABLES:
-        for event, row in _EVENTS:
-            names = {"table": table, "event": event, "column": column, "row": row}
-            if vendor == "sqlite":
-                schema_editor.execute(_SQLITE.format(**names).replace(
-                    f"AFTER {event}", f"AFTER {event.upper()}"))
-            elif vendor == "postgresql":
-                schema_editor.execute(_POSTGRES_FUNCTION.format(**names))
-                schema_editor.execute(
-                    _POSTGRES_TRIGGER.format(transition=row, **names).replace(
-                        f"AFTER {event}", f"AFTER {event.upper()}"
-                    )
-                )
-            else:
-                raise NotImplementedError(f"no change triggers for {vendor}")
+    from matching.index.triggers import triggers_create
+
+    triggers_create(schema_editor.connection)
 
 
 def _triggers_drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for table, _ in _TABLES:
-        for event, _ in _EVENTS:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS matching_log_{table}_{event}"
-                                  + (f" ON {table}" if vendor == "postgresql" else ""))
-            if vendor == "postgresql":
-                schema_editor.execute(f"DROP FUNCTION IF EXISTS matching_log_{table}_{event}()")
+    from matching.index.triggers import triggers_drop
+
+    triggers_drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -65,7 +23,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('matching', '0004_card_taken_by'),
         ('mall', '0001_initial'),
-        ('stock', '0001_initial'),
+        ('stock', '0002_holds_alternatives'),
     ]
 
     operations = [
