@@ -56,12 +56,12 @@ item = st.tuples(text, st.lists(text, max_size=2))
 want = st.tuples(text, st.lists(text, max_size=2))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def ids(catalogue, keys):
     """The item ids of a set of the index's keys."""
     return {catalogue.by_key[key].pk for key in keys}
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # A typo reaches "tshirt", a word of one item and only a joined form of the other.
 @example(items=[("t shirt", []), ("tshirt", [])], wants=[("tshrit", [])], lines=[])
 @given(
