@@ -35,6 +35,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import percentile  # noqa: E402
 
 
 @dataclass
@@ -45,13 +46,6 @@ class Timings:
     radio: list[float] = field(default_factory=list)
     request: list[float] = field(default_factory=list)
     errors: int = 0
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (what people mean by "p95 of 140 samples")."""
-    ordered = sorted(values)
-    rank = max(1, round(share * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def setup_in_process(workdir: Path, handhelds: int) -> tuple[str, list[str], Any]:
@@ -225,7 +219,7 @@ def main() -> None:
     ):
         print(
             f"{label:38} p50 {statistics.median(values) * ms:6.1f} ms   "
-            f"p95 {percentile(values, 0.95) * ms:6.1f} ms   max {max(values) * ms:6.1f} ms"
+            f"p95 {percentile(values, 95) * ms:6.1f} ms   max {max(values) * ms:6.1f} ms"
         )
     print(f"sessions: {len(timings.total)} ok, {timings.errors} failed")
 

@@ -37,6 +37,7 @@ from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the project, also when run as bench/push.py
+from bench.common import percentile  # noqa: E402
 from tests.servers import daphne_workers, redis_database_empty  # noqa: E402
 
 # Seeding (runs in a child process, with the server's environment) ---------------------------
@@ -175,13 +176,6 @@ async def sight(
         run.http_errors += 1
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 async def measure(urls: list[str], seeded: dict, rate: float, seconds: float) -> dict:
     """Screens spread over the workers of ``urls``, sightings sent to each in turn."""
     run = Run()
@@ -226,14 +220,14 @@ async def measure(urls: list[str], seeded: dict, rate: float, seconds: float) ->
         "sightings": len(shoppers),
         "sent_over_s": round(send_seconds, 1),
         "http_errors": run.http_errors,
-        "http_p50_ms": round(percentile(run.http_times, 0.5) * 1000, 1),
-        "http_p95_ms": round(percentile(run.http_times, 0.95) * 1000, 1),
+        "http_p50_ms": round(percentile(run.http_times, 50) * 1000, 1),
+        "http_p95_ms": round(percentile(run.http_times, 95) * 1000, 1),
         "cards_expected": expected_total,
         "cards_received": len(run.arrived),
         "lost": expected_total - len(run.arrived),
-        "p50_ms": round(percentile(ms, 0.5), 1),
-        "p95_ms": round(percentile(ms, 0.95), 1),
-        "p99_ms": round(percentile(ms, 0.99), 1),
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
         "max_ms": round(max(ms), 1) if ms else None,
         "mean_ms": round(statistics.fmean(ms), 1) if ms else None,
     }

@@ -60,6 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 sys.path.insert(0, str(ROOT))  # the project, also when run as bench/NAME.py
+from bench.common import percentile  # noqa: E402
 from tests.servers import Worker, daphne_workers, redis_database_empty  # noqa: E402
 
 FAMILIES = 10
@@ -459,17 +460,9 @@ async def measure(args: argparse.Namespace, mall: Mall, workers: list[Worker]) -
 # --- Report ----------------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile; NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(max(1, round(share * len(ordered))), len(ordered)) - 1]
-
-
 def pair(values: list[float], digits: int = 1) -> str:
     """``p50 / p95`` of ``values`` (seconds) in milliseconds."""
-    p50, p95 = (percentile(values, share) * 1000 for share in (0.5, 0.95))
+    p50, p95 = (percentile(values, q) * 1000 for q in (50, 95))
     return f"{p50:.{digits}f} / {p95:.{digits}f}"
 
 
@@ -509,13 +502,13 @@ def targets_met(rounds: list[list[Row]]) -> bool:
     for count in counts:
         runs = [row for rows in rounds for row in rows if row.workers == count]
         rate = statistics.median(row.rate for row in runs)
-        push = statistics.median(percentile(row.light_push, 0.95) for row in runs)
+        push = statistics.median(percentile(row.light_push, 95) for row in runs)
         line = (
             f"{count} workers: {rate:.0f} sightings/s, push p95 {push * 1000:.1f} ms one at a time"
         )
         ok = ok and push <= 0.100
         if all(row.paced_push for row in runs):
-            paced = statistics.median(percentile(row.paced_push, 0.95) for row in runs)
+            paced = statistics.median(percentile(row.paced_push, 95) for row in runs)
             line += f", {paced * 1000:.1f} ms paced"
             ok = ok and paced <= 0.100
         print(line)

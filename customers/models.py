@@ -63,9 +63,9 @@ class DesiredProduct(models.Model):
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
-    #: What the matching index answered for this want, and for which index and wording
-    #: (``matching.selectors.desire_candidates``): asked when the want is recorded, so a
-    #: sighting skips the index until stock is indexed again or the want is reworded.
+    #: No longer written or read: the in-memory index (``matching.index``) answers a want
+    #: in microseconds, so what it answered is not kept on the want. Kept for a release
+    #: so that a rollback to the previous code finds its column; then to be dropped.
     found = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:

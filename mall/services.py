@@ -16,6 +16,7 @@ from customers.pairing import pairing_tickets_used_purge
 from customers.services import customers_expired_purge
 from kiosks.services import customers_departed_purge
 from mall.models import Membership, Shop
+from matching.services import index_changes_trim
 from stock.services import holds_expired_purge, stock_expired_purge
 
 
@@ -81,6 +82,7 @@ def data_purge(*, now: datetime) -> PurgeReport:
     holds = holds_expired_purge(now=now)
     stock = stock_expired_purge(now=now)
     pairing_tickets_used_purge(now=now)
+    index_changes_trim()  # the workers' change log: only its recent rows are needed
     return PurgeReport(
         wants=wants,
         customers_expired=expired,

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from customers import apis as customer_apis
 from kiosks import apis as kiosk_apis
 from mall.handlers import off_views_thread
+from matching import apis as matching_apis
 from stock import apis as stock_apis
 
 shop_api = [
@@ -69,6 +70,7 @@ api = [
     path("kiosk/sightings/", kiosk_apis.SightingApi.as_view(), name="kiosk-sightings"),
     path("kiosk/departures/", kiosk_apis.DepartureApi.as_view(), name="kiosk-departures"),
     path("shops/<slug:slug>/", include(shop_api)),
+    path("search/", matching_apis.SearchApi.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script, so
     # the page keeps the site's CSP; Swagger UI sets inline styles, allowed on this page.

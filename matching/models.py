@@ -41,26 +41,35 @@ class Term(models.Model):
 
 
 class ItemTerm(models.Model):
-    """Posting: stock item ``item`` contains term ``term``."""
+    """Posting: stock item ``item`` contains term ``term``.
+
+    The postings as the database keeps them, for SQL readers and audits; sightings and
+    searches use each worker's in-memory index (``matching.index``), built from the stock
+    rows. Indexed by item only: nothing looks postings up by term any more, and each
+    index on this table is paid for by every import row (millions of postings).
+    """
 
     item = models.ForeignKey("stock.StockItem", on_delete=models.CASCADE, related_name="terms")
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="postings")
+    #: Not indexed: nothing looks postings up by term any more (see above).
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="postings", db_index=False
+    )
 
     class Meta:
         ordering = ["term_id", "item_id"]
-        indexes = [models.Index(fields=["term", "item"], name="itemterm_term_item")]
 
     def __str__(self) -> str:
         return f"{self.term_id}:{self.item_id}"
 
 
 class IndexVersion(models.Model):
-    """One row whose ``token`` changes, to a new random value, with every write to the index.
+    """One row whose ``token`` changes, to a new random value, with every write to the
+    postings or the synonyms.
 
-    Each process remembers what the index answered for a phrase
-    (``matching.selectors.phrase_candidates``) until the token changes. Random, not a
-    counter: a rolled-back write restores the old token, and a later write must never
-    bring back a value that was seen with other postings.
+    No longer read by matching: the token said that something changed, not what, and
+    most stock writes (sales, holds, prices, deletions) never changed it; the workers'
+    in-memory indexes follow ``IndexChange`` instead, and key what they remember by the
+    synonym table's content. Still written, for SQL readers that watch the postings.
     """
 
     token = models.CharField(max_length=32)
@@ -95,3 +104,31 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} @ {self.shop_id}"
+
+
+class IndexChange(models.Model):
+    """A stock item or a shop was written: one row per row changed, added by the database
+    itself (triggers on the stock and shop tables, migration 0004), whoever wrote it (a
+    service, an import, the admin, a sale's conditional UPDATE, a hold).
+
+    Each worker's in-memory index (``matching.index``) reads the rows after the last one it
+    applied and reloads those items from the database, which stays the truth.
+    """
+
+    #: The stock item written (inserted, updated or deleted), or null for a shop.
+    item_id = models.BigIntegerField(null=True)
+    #: The shop written, or null for a stock item.
+    shop_id = models.BigIntegerField(null=True)
+    #: Random: a rolled-back change may leave its id to a later one (SQLite reuses it), and
+    #: a worker that applied the first must notice that the second is another row.
+    nonce = models.BigIntegerField()
+    #: PostgreSQL: the writing transaction's id. Ids are taken in insert order but become
+    #: visible in commit order, so a worker also rereads the rows of transactions that were
+    #: still running at its last read.
+    tx = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: item {self.item_id} shop {self.shop_id}"

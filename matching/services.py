@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import secrets
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,52 +16,113 @@ from django.utils import timezone
 from customers.models import Customer, DesiredProduct
 from mall.errors import NotFound
 from matching import engine, realtime
-from matching.models import Card, IndexVersion, ItemTerm, SynonymGroup, Term
+from matching.index.catalogue import item_terms
+from matching.index.memo import catalogue_current
+from matching.index.phrases import want_items
+from matching.models import Card, IndexChange, IndexVersion, ItemTerm, SynonymGroup, Term
 from matching.selectors import (
-    Match,
-    ShopOffer,
+    DesireOffers,
     card_shops,
     customer_position,
-    desire_candidates,
     desire_results,
-    desire_shop_offers,
-    matches_for_desires,
+    desires_offers,
     synonyms_current,
 )
 from stock.selectors import cards_serving
 
 
-def stock_items_index(*, items: Sequence[Any]) -> None:
-    """Write the index terms of ``items`` (new or renamed), replacing any old ones."""
+def stock_items_index(
+    *, items: Sequence[Any], new: bool = False, known: dict[str, int] | None = None
+) -> None:
+    """Write the terms of ``items`` (new or renamed) to ``Term``/``ItemTerm``, replacing
+    any old ones. ``new``: the items were just inserted, so they have none to replace.
+    ``known``: term ids already read in this transaction (an import passes one dict for
+    all its batches)."""
     if not items:
         return
-    terms_by_item = {item.pk: _item_terms(item.name, item.keywords) for item in items}
-    words = set().union(*terms_by_item.values())
+    terms_by_item = {item.pk: _item_terms(item.name, tuple(item.keywords)) for item in items}
+    known = known if known is not None else {}
+    words = set().union(*terms_by_item.values()) - known.keys()
     with transaction.atomic():
-        known = dict(Term.objects.filter(word__in=words).values_list("word", "pk"))
-        Term.objects.bulk_create(
-            [Term(word=w, first=w[0], length=len(w)) for w in words - known.keys()],
-            ignore_conflicts=True,
-            batch_size=2000,
-        )
-        known = dict(Term.objects.filter(word__in=words).values_list("word", "pk"))
-        ItemTerm.objects.filter(item_id__in=terms_by_item.keys()).delete()
-        # Plain executemany: an import writes millions of postings, and bulk_create's
-        # per-object work was most of its time. Sorted by term, the (term, item) index
-        # takes them in runs instead of at random places.
-        postings = sorted(
-            (known[word], item_id)
-            for item_id, item_words in terms_by_item.items()
-            for word in item_words
-        )
+        if words:
+            known.update(_term_ids(words))
+            missing = words - known.keys()
+            if missing:
+                Term.objects.bulk_create(
+                    [Term(word=w, first=w[0], length=len(w)) for w in missing],
+                    ignore_conflicts=True,
+                    batch_size=2000,
+                )
+                known.update(_term_ids(missing))
         quote = connection.ops.quote_name
+        table = quote(ItemTerm._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {quote(ItemTerm._meta.db_table)} "
-                f"({quote('term_id')}, {quote('item_id')}) VALUES (%s, %s)",
-                postings,
-            )
+            if not new:
+                ids = list(terms_by_item)
+                for start in range(0, len(ids), 5000):
+                    chunk = ids[start : start + 5000]
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE {quote('item_id')} IN"
+                        f" ({', '.join(['%s'] * len(chunk))})",
+                        chunk,
+                    )
+            # Plain executemany: an import writes millions of postings, and bulk_create's
+            # per-object work was most of its time. In item order (new items have the
+            # highest ids), the table's one index, by item, takes them at its end.
+            postings = [
+                (known[word], item_id)
+                for item_id in sorted(terms_by_item)
+                for word in terms_by_item[item_id]
+            ]
+            # Multi-row INSERTs: one statement per 4,000 postings, not one per posting.
+            insert = f"INSERT INTO {table} ({quote('term_id')}, {quote('item_id')}) VALUES "
+            for start in range(0, len(postings), _POSTINGS_PER_INSERT):
+                chunk = postings[start : start + _POSTINGS_PER_INSERT]
+                cursor.execute(
+                    insert + ", ".join(["(%s, %s)"] * len(chunk)),
+                    [value for pair in chunk for value in pair],
+                )
         index_version_bump()
+
+
+#: Postings per INSERT: 2 parameters each, under SQLite's 32,766 and Postgres' 65,535.
+_POSTINGS_PER_INSERT = 4000
+
+
+def _term_ids(words: set[str]) -> dict[str, int]:
+    """``{word: id}`` of the ``Term`` rows among ``words`` (plain SQL, in chunks)."""
+    table = connection.ops.quote_name(Term._meta.db_table)
+    found: dict[str, int] = {}
+    listed = list(words)
+    with connection.cursor() as cursor:
+        for start in range(0, len(listed), 5000):
+            chunk = listed[start : start + 5000]
+            cursor.execute(
+                f"SELECT word, id FROM {table} WHERE word IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            found.update(cursor.fetchall())
+    return found
+
+
+#: Rows of the change log kept by ``index_changes_trim``: far more than any worker falls
+#: behind between two sightings; one that does (idle for days) loads its index again.
+INDEX_CHANGES_KEPT = 200_000
+
+
+def index_changes_trim(*, keep: int = INDEX_CHANGES_KEPT) -> int:
+    """Delete all but the last ``keep`` rows of the change log (``IndexChange``). A worker
+    whose last applied row is gone notices it and loads its index afresh, so trimming
+    never loses a change. Returns how many rows went."""
+    quote = connection.ops.quote_name
+    table = quote(IndexChange._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {table}")
+        last = cursor.fetchone()[0]
+        if last is None:
+            return 0
+        cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last - keep])
+        return cursor.rowcount
 
 
 def index_version_bump() -> None:
@@ -76,16 +136,10 @@ def index_version_bump() -> None:
     )
 
 
-def _item_terms(name: str, keywords: Iterable[str]) -> frozenset[str]:
-    """``engine.item_terms(name, keywords).all``, computed per text: the terms of an item
-    are the union of those of its name and of each keyword (joined forms never cross
-    texts), and keywords repeat across a catalogue, so each is worked out once."""
-    return frozenset().union(*(_text_terms(text) for text in (name, *keywords)))
-
-
-@functools.lru_cache(maxsize=50_000)
-def _text_terms(text: str) -> frozenset[str]:
-    return engine.item_terms(text).all
+def _item_terms(name: str, keywords: tuple[str, ...]) -> frozenset[str]:
+    """``engine.item_terms(name, keywords).all``, from the index's cached pieces."""
+    words, compounds = item_terms(name, keywords)
+    return words | compounds
 
 
 def synonym_group_save(*, group: SynonymGroup) -> SynonymGroup:
@@ -138,15 +192,9 @@ def cards_refresh(
     (never sighted, or gone out of range) no card is shown and existing cards are withdrawn.
     """
     desires = list(customer.desires.filter(expires_at__gt=timezone.now()))
-    matches: dict[int, list[Match]] = {}
+    offers: dict[int, DesireOffers] = {}
     if at is not None and desires:
-        synonyms = synonyms_current()
-        answers = desire_candidates(desires, synonyms)
-        matches = matches_for_desires(
-            desires, at=at, synonyms=synonyms, candidates=[found for found, _ in answers]
-        )
-        _desires_found_store(desires, [record for _, record in answers])
-    offers = desire_shop_offers(desires, matches, customer.ranking)
+        offers = desires_offers(desires, at=at, preference=customer.ranking)
     results = desire_results(desires, offers)
     kiosk_shop_id = customer.last_kiosk.shop_id if at is not None and customer.last_kiosk else None
     shown = card_shops(offers, kiosk_shop_id=kiosk_shop_id, per_desire=settings.CARD_SHOPS)
@@ -181,7 +229,7 @@ def cards_refresh(
 def _card_row(
     customer: Any,
     desires: Sequence[DesiredProduct],
-    offers: dict[int, list[ShopOffer]],
+    offers: dict[int, DesireOffers],
     shop_id: int,
     seen_at: datetime,
 ) -> CardRow:
@@ -190,7 +238,8 @@ def _card_row(
     entries = []
     shop, distance = None, 0.0
     for desire in desires:
-        offer = next((o for o in offers.get(desire.pk, ()) if o.shop.pk == shop_id), None)
+        found = offers.get(desire.pk)
+        offer = found.shop(shop_id) if found is not None else None
         if offer is None:
             continue
         shop, distance = offer.shop, offer.best.distance_m
@@ -208,7 +257,7 @@ def _card_row(
                         "barcode": m.item.barcode,
                         "similar": m.similar,
                     }
-                    for m in offer.matches[:CARD_ITEMS]
+                    for m in offer.top(CARD_ITEMS)
                 ],
             }
         )
@@ -224,23 +273,10 @@ def _card_row(
 
 
 def desires_found_set(desires: Sequence[DesiredProduct]) -> None:
-    """Ask the index about wants being recorded and keep its answer on them (``found``), so
-    that their first sighting skips it. For unsaved wants: the caller saves them."""
-    answers = desire_candidates(desires, synonyms_current())
-    for desire, (_, record) in zip(desires, answers, strict=True):
-        if record is not None:
-            desire.found = record
-
-
-def _desires_found_store(
-    desires: Sequence[DesiredProduct], records: Sequence[dict[str, Any] | None]
-) -> None:
-    """Store the ``found`` records that ``desire_candidates`` made afresh (stock was
-    indexed again since, or the want was reworded, e.g. in the admin)."""
-    for desire, record in zip(desires, records, strict=True):
-        if record is not None:
-            DesiredProduct.objects.filter(pk=desire.pk).update(found=record)
-            desire.found = record
+    """Wants being recorded: bring this worker's index up to date (loading it on a cold
+    start), so that the sighting that follows registration pays nothing for it."""
+    if desires:
+        catalogue_current()
 
 
 def _cards_stale(*, customer_id: int, keep: Iterable[int]) -> list[int]:
@@ -348,11 +384,10 @@ def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
     their phone gets ``shops.update`` and the shops they head for get their card.
 
     Bounded by the shoppers present (sighted and not out of range), never by the stock:
-    their wants ask the index (each distinct phrase once), and the answer is intersected
-    with ``item_ids``. Returns how many shoppers were refreshed.
+    their wants ask the index (each distinct phrase once: remembered), and the answer is
+    intersected with ``item_ids``. Returns how many shoppers were refreshed.
     """
-    changed = set(item_ids)
-    if not changed:
+    if not item_ids:
         return 0
     now = timezone.now()
     present = list(
@@ -367,12 +402,16 @@ def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
     desires = [desire for customer in present for desire in customer.desires.all()]
     if not desires:
         return 0
-    answers = desire_candidates(desires, synonyms_current())
-    wanting = {
-        desire.customer_id
-        for desire, (found, _) in zip(desires, answers, strict=True)
-        if found.items & changed
-    }
+    catalogue = catalogue_current()
+    changed = catalogue.keys_of(item_ids)
+    synonyms = synonyms_current()
+    wanting = set()
+    for desire in desires:
+        exact, similar = want_items(
+            catalogue, engine.want_phrases(desire.name, desire.keywords), synonyms
+        )
+        if exact.intersect(changed) or similar.intersect(changed):
+            wanting.add(desire.customer_id)
     refreshed = 0
     for customer in present:
         if customer.pk in wanting:

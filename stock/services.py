@@ -87,6 +87,7 @@ def stock_items_import(
     default_days = retention_current().stock_days
     count = 0
     batch: list[tuple[Shop, StockInput]] = []
+    terms_known: dict[str, int] = {}  # term ids read by earlier batches (one transaction)
 
     def flush() -> list[int]:
         nonlocal count
@@ -96,7 +97,9 @@ def stock_items_import(
             items=[
                 _NewItem(pk=pk, name=data.name, keywords=data.keywords)
                 for pk, (_, data) in zip(ids, batch, strict=True)
-            ]
+            ],
+            new=True,
+            known=terms_known,
         )
         count += len(ids)
         if progress:

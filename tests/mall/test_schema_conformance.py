@@ -74,4 +74,8 @@ def test_the_api_keeps_to_its_schema(case, caller):
         # What a PUT needs depends on what is stored: a new barcode needs a name and a
         # price, a known one nothing (the schema can only say "optional").
         excluded.append(positive_data_acceptance)
+    if case.method == "GET" and case.path == "/api/search/":
+        # A search needs a word to look for, after the matching's own rules (stop words,
+        # punctuation), and a kiosk or all of floor, x and y: no schema can say either.
+        excluded.append(positive_data_acceptance)
     case.call_and_validate(headers=caller["headers"], excluded_checks=excluded)

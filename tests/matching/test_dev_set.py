@@ -1,5 +1,5 @@
-"""The labelled dev set (tests/data/matching_dev.json): every label, through the engine and
-through the database index."""
+"""The labelled dev set (tests/data/matching_dev.json): every label, exact and similar,
+through the engine and through the in-memory index."""
 
 import json
 from pathlib import Path
@@ -26,7 +26,12 @@ def test_engine_gets_dev_label_right(key):
         for item in DEV["items"]
         if engine.want_matches(phrases, engine.item_terms(item["name"], item["keywords"]), synonyms)
     ]
-    assert _order(found) == want["expected"]
+    similar = [
+        item["key"]
+        for item in DEV["items"]
+        if engine.want_similar(phrases, engine.item_terms(item["name"], item["keywords"]), synonyms)
+    ]
+    assert (_order(found), _order(similar)) == (want["expected"], want["similar"])
 
 
 @pytest.mark.django_db
@@ -63,9 +68,16 @@ def test_index_and_engine_get_every_dev_label_right():
 
     found = matches_for_desires(list(desires.values()), at=engine.Position(0, 0, 0))
 
+    def labels(desire):
+        matches = found[desire.pk]
+        return (
+            _order(keys[m.item.pk] for m in matches if not m.similar),
+            _order(keys[m.item.pk] for m in matches if m.similar),
+        )
+
     wrong = {
-        key: (_order(keys[m.item.pk] for m in found[desire.pk]), WANTS[key]["expected"])
+        key: (labels(desire), (WANTS[key]["expected"], WANTS[key]["similar"]))
         for key, desire in desires.items()
-        if _order(keys[m.item.pk] for m in found[desire.pk]) != WANTS[key]["expected"]
+        if labels(desire) != (WANTS[key]["expected"], WANTS[key]["similar"])
     }
     assert wrong == {}

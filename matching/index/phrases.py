@@ -1,0 +1,110 @@
+"""Which items a phrase matches, computed on postings: the engine's rules on sets.
+
+``engine.phrase_matches`` walks a phrase left to right: a position is reachable when the
+words before it are covered by units found in the item. Here each position holds the set
+of items for which it is reachable, and a unit's items are a union of postings
+(alternatives by synonyms and joined forms; typo neighbours among item words). The answer
+is exact, not a superset: no item is read or checked one by one, whatever the number of
+matches. ``tests/matching/test_index_property.py`` checks it against the engine.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from pyroaring import BitMap
+
+from matching import engine
+from matching.index.catalogue import Catalogue
+from matching.index.postings import EMPTY
+
+#: Phrases remembered per process, at most; all are forgotten when it is reached.
+PHRASES_REMEMBERED = 20_000
+
+Key = tuple[tuple[str, ...], engine.Synonyms]
+#: (catalogue, its generation) -> {key: items}; replaced as a whole when either changes.
+_remembered: tuple[int, int, dict[Key, BitMap]] = (0, -1, {})
+
+
+def phrase_items(catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engine.Synonyms):
+    """The items ``phrase`` (in matching form) matches, in stock or not."""
+    global _remembered
+    if _remembered[:2] != (catalogue.serial, catalogue.generation):
+        _remembered = (catalogue.serial, catalogue.generation, {})
+    remembered = _remembered[2]
+    found = remembered.get((phrase, synonyms))
+    if found is None:
+        found = _phrase_items(catalogue, phrase, synonyms)
+        if len(remembered) >= PHRASES_REMEMBERED:
+            remembered.clear()
+        remembered[phrase, synonyms] = found
+    return found
+
+
+def want_items(
+    catalogue: Catalogue, phrases: list[tuple[str, ...]], synonyms: engine.Synonyms
+) -> tuple[BitMap, BitMap]:
+    """(items matching the want, items only similar to it: rule 7), in stock or not.
+    Remembered as the phrases are (a shopper is sighted again and again)."""
+    global _remembered
+    if _remembered[:2] != (catalogue.serial, catalogue.generation):
+        _remembered = (catalogue.serial, catalogue.generation, {})
+    key = (("want", *phrases), synonyms)
+    found = _remembered[2].get(key)  # type: ignore[arg-type]
+    if found is None:
+        found = _want_items(catalogue, phrases, synonyms)
+        _remembered[2][key] = found  # type: ignore[index]
+    return found  # type: ignore[return-value]
+
+
+def _want_items(
+    catalogue: Catalogue, phrases: list[tuple[str, ...]], synonyms: engine.Synonyms
+) -> tuple[BitMap, BitMap]:
+    exact = BitMap()
+    for phrase in phrases:
+        exact |= phrase_items(catalogue, phrase, synonyms)
+    similar = BitMap()
+    for phrase in phrases:
+        for shorter in engine.similar_phrases(phrase):
+            similar |= phrase_items(catalogue, shorter, synonyms)
+    return exact, similar - exact
+
+
+def _phrase_items(catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engine.Synonyms):
+    if not phrase:
+        return EMPTY
+    reachable: list[BitMap | None] = [None] * (len(phrase) + 1)
+    for start in range(len(phrase)):
+        before = reachable[start]
+        if start and not before:
+            continue
+        for end, unit in engine.units(phrase, start, synonyms):
+            found = _unit_items(catalogue, unit, synonyms)
+            if start:
+                found = before & found
+            reachable[end] = found if reachable[end] is None else reachable[end] | found
+    return reachable[-1] or EMPTY
+
+
+def _unit_items(catalogue: Catalogue, unit: tuple[str, ...], synonyms: engine.Synonyms) -> BitMap:
+    """Items in which ``unit`` is found (``engine._unit_found``)."""
+    # Postings are only read here: every union and intersection makes a new bitmap.
+    parts = [
+        functools.reduce(
+            lambda items, term: items & catalogue.term_items(term),
+            set(alternative[1:]),
+            catalogue.term_items(alternative[0]),
+        )
+        for alternative in engine.unit_alternatives(unit, synonyms)
+    ]
+    if len(unit) == 1 and engine.typo_budget(unit[0]):
+        parts += [catalogue.words.get(word) for word in catalogue.vocabulary.neighbours(unit[0])]
+    parts = [part for part in parts if part]
+    if not parts:
+        return EMPTY
+    return parts[0] if len(parts) == 1 else BitMap.union(*parts)
+
+
+def phrases_forget() -> None:
+    global _remembered
+    _remembered = (0, -1, {})
