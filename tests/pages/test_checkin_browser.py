@@ -90,3 +90,32 @@ def test_an_unknown_checkin_code_says_what_to_do(open_page: Any) -> None:
 
     assert response.status == 404
     assert "Scan the code on the shop's screen again" in phone.inner_text("#checkin-unknown")
+
+
+def test_entrance_search_box_lists_who_has_it_from_the_entrance(open_page: Any) -> None:
+    page = open_page()
+    page.goto("/kiosk/")
+
+    page.fill("#search-q", "umbrella")
+    page.click("#search-form button[type=submit]")
+
+    hit = page.locator('#search-results .offer[data-shop="rain"]')
+    hit.wait_for()
+    assert hit.locator(".shop").inner_text() == "Rain Shop"
+    assert hit.locator(".where").inner_text() == "floor 0 · 30 m"  # from the entrance kiosk
+    assert page.inner_text("#search-message") == "1 item in the mall."
+
+
+def test_phone_search_box_ranks_from_where_it_checked_in(open_page: Any, server: Server) -> None:
+    phone = open_page(mobile=True)
+    phone.goto(f"/here/{server.checkin_code}/")
+    fill_wants(phone, "umbrella")
+    phone.click("#submit")
+    phone.wait_for_url("**/me/")
+
+    phone.fill("#search-q", "running shoes")
+    phone.click("#search-form button[type=submit]")
+
+    hit = phone.locator('#search-results .offer[data-shop="shoes"]')
+    hit.wait_for()
+    assert hit.locator(".where").inner_text() == "floor 0 · 20 m"  # rain (x=30) to shoes (x=10)
