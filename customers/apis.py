@@ -55,6 +55,9 @@ from mall.throttles import (
 )
 from matching import realtime
 from matching.selectors import customer_results
+from reports.models import AccessAction
+from reports.selectors import access_looked_at_by
+from reports.services import access_log_record
 from stock.models import Hold
 from stock.selectors import customer_alternatives_payload, customer_holds_payload
 from stock.services import alternative_accept, alternative_dismiss, hold_cancel
@@ -255,7 +258,10 @@ class MeApi(APIView):
         payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
 
     def get(self, request: Request) -> Response:
-        return Response(me_profile(request_customer(request)))
+        customer = request_customer(request)
+        return Response(
+            {**me_profile(customer), "looked_at_by": access_looked_at_by(customer=customer)}
+        )
 
     @extend_schema(request=PatchSerializer)
     def patch(self, request: Request) -> Response:
@@ -316,7 +322,14 @@ class MeSharesApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
-        share = share_create(customer=request_customer(request), shop=shop_by_slug(data["shop"]))
+        customer = request_customer(request)
+        share = share_create(customer=customer, shop=shop_by_slug(data["shop"]))
+        access_log_record(
+            action=AccessAction.SHARE,
+            shop=share.shop,
+            customer_code=customer.code,
+            customer=customer,
+        )
         return Response({"shop": share.shop.slug, "created_at": share.created_at}, status=201)
 
 
@@ -418,13 +431,26 @@ def visible_customer(*, shop: Any, code: str) -> Customer:
     )
 
 
+def _access_log(request: Request, action: str, shop: Any, customer: Customer) -> None:
+    """A clerk (session) or the shop's kiosk (key) reached a shopper's data: log it."""
+    access_log_record(
+        action=action,
+        shop=shop,
+        customer_code=customer.code,
+        customer=customer,
+        clerk=request.user,
+        kiosk=request_kiosk(request),
+    )
+
+
 class ShopCustomerApi(APIView):
     """A shopper's wants, for a shop they shared with or were sighted matching."""
 
     error_statuses = (429,)
 
     def get(self, request: Request, slug: str, code: str) -> Response:
-        _, customer = _visible_customer(request, slug, code)
+        shop, customer = _visible_customer(request, slug, code)
+        _access_log(request, AccessAction.WANTS_READ, shop, customer)
         profile = customer_profile(customer)
         profile.pop("has_face_image")
         return Response(profile)
@@ -437,9 +463,10 @@ class ShopCustomerFaceApi(APIView):
 
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
     def get(self, request: Request, slug: str, code: str) -> FileResponse:
-        _, customer = _visible_customer(request, slug, code)
+        shop, customer = _visible_customer(request, slug, code)
         if not customer.face_image:
             raise NotFound("This shopper has no photo.")
+        _access_log(request, AccessAction.FACE_VIEW, shop, customer)
         response = FileResponse(customer.face_image.open("rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, no-store"
         return response
@@ -473,6 +500,7 @@ class ShopSharesApi(APIView):
         code_lookup_count(shop_id=shop.pk)
         customer = customer_by_code(data["customer"])
         share_create(customer=customer, shop=shop)
+        _access_log(request, AccessAction.SHARE, shop, customer)
         return Response(customer_profile(customer), status=201)
 
 

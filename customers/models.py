@@ -37,6 +37,8 @@ class Customer(models.Model):
         "kiosks.Kiosk", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    #: The first sighting (for the anonymous dwell time counted when the shopper is erased).
+    first_seen_at = models.DateTimeField(null=True, blank=True)
     #: Set when the last kiosk in range reported the shopper gone; cleared on a sighting.
     out_of_range_since = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

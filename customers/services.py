@@ -21,6 +21,7 @@ from matching import realtime
 from matching import services as matching_services
 from matching.engine import Position
 from matching.services import cards_refresh, cards_withdraw_all, desires_found_set
+from reports.services import customer_erasure_record, demand_record_unmet
 from stock.models import Hold, StockItem
 from stock.selectors import customer_alternatives_payload, customer_holds_payload
 
@@ -47,7 +48,13 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _desires_create(*, customer: Customer, desires: list[DesireInput], now: datetime) -> None:
+def _desires_create(
+    *,
+    customer: Customer,
+    desires: list[DesireInput],
+    now: datetime,
+    before: list[DesiredProduct] | None = None,
+) -> None:
     expires_at = now + timedelta(days=retention_current().desire_days)
     rows = [
         DesiredProduct(
@@ -61,6 +68,7 @@ def _desires_create(*, customer: Customer, desires: list[DesireInput], now: date
     ]
     # The index is asked now, while the shopper is at the form, not at their first kiosk.
     desires_found_set(rows)
+    demand_record_unmet(desires=rows, before=before or ())  # anonymous: what no shop has
     DesiredProduct.objects.bulk_create(rows)
 
 
@@ -150,8 +158,9 @@ def customer_update(
     with transaction.atomic():
         if desires is not None:
             # An empty list cancels every want (S38): the shopper stays, their cards go.
+            before = list(customer.desires.all())
             customer.desires.all().delete()
-            _desires_create(customer=customer, desires=desires, now=now)
+            _desires_create(customer=customer, desires=desires, now=now, before=before)
         if ranking is not None:
             customer.ranking = ranking
         if payment_method is not None:
@@ -171,6 +180,7 @@ def customer_delete(*, customer: Customer) -> None:
     with transaction.atomic():
         _holds_release(customer=customer)
         cards_withdraw_all(customer=customer)
+        customer_erasure_record(customer=customer)  # dwell time; the access log's clock
         realtime.push(realtime.customer_group(customer.pk), {"type": "me.erased"})
         name = customer.face_image.name if customer.face_image else ""
         storage = customer.face_image.storage

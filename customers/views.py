@@ -38,6 +38,7 @@ from mall.errors import DomainError, NotFound
 from mall.parsers import json_loads
 from mall.selectors import retention_current, shops_all
 from mall.throttles import form_throttle_wait
+from reports.selectors import access_looked_at_by
 
 #: Session key of the kiosk's last registration, shown once by ``kiosk_done``.
 KIOSK_RESULT = "kiosk_result"
@@ -234,5 +235,6 @@ def me_page(request: HttpRequest) -> HttpResponse:
             "profile": json.loads(json.dumps(me_profile(customer), default=str)),
             "shops": [{"slug": s.slug, "name": s.name, "floor": s.floor} for s in shops_all()],
             "page": {"grace_minutes": max(1, round(settings.DEPARTURE_GRACE / 60))},
+            "looked_at_by": access_looked_at_by(customer=customer),
         },
     )

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.models import Customer
@@ -18,6 +20,7 @@ from mall.errors import DomainError
 from mall.models import Shop
 from matching.engine import Position
 from matching.services import cards_refresh
+from reports.services import footfall_count
 
 #: How stale a kiosk's ``last_seen_at`` may get before a sighting writes it again.
 KIOSK_SEEN_EVERY = timedelta(seconds=60)
@@ -104,8 +107,12 @@ def customer_sight(*, kiosk: Kiosk, customer: Customer, radio: bool = True) -> d
         customer.last_seen_at = now
         customer.out_of_range_since = None
         Customer.objects.filter(pk=customer.pk).update(
-            last_kiosk=kiosk, last_seen_at=now, out_of_range_since=None
+            last_kiosk=kiosk,
+            last_seen_at=now,
+            out_of_range_since=None,
+            first_seen_at=Coalesce("first_seen_at", Value(now)),  # dwell, counted at erasure
         )
+        customer.first_seen_at = customer.first_seen_at or now
         # The kiosk's own last_seen_at only says it is alive (admin): once a minute is enough,
         # not a write on every sighting.
         if kiosk.last_seen_at is None or now - kiosk.last_seen_at >= KIOSK_SEEN_EVERY:
@@ -113,6 +120,9 @@ def customer_sight(*, kiosk: Kiosk, customer: Customer, radio: bool = True) -> d
             kiosk.last_seen_at = now
         floor, x, y = kiosk.position
         results = cards_refresh(customer=customer, at=Position(floor, x, y))
+    # After the commit: the hour's counter row is shared by every sighting at the kiosk,
+    # so its lock must not last as long as the sighting's transaction.
+    footfall_count(kiosk_id=kiosk.pk, sightings=1, now=now)
     return {
         "customer": customer.code,
         "at": {"kiosk": kiosk.name, "floor": floor, "x": x, "y": y},
@@ -124,6 +134,7 @@ def customer_checkin(*, code: str, customer: Customer) -> dict[str, Any]:
     """A phone opened a kiosk's check-in code: a sighting there (``NotFound`` for an unknown
     or renewed code)."""
     kiosk = kiosk_by_checkin_code(code)
+    footfall_count(kiosk_id=kiosk.pk, checkins=1)  # the sighting counts itself too
     return customer_sight(kiosk=kiosk, customer=customer, radio=False)
 
 
@@ -163,6 +174,8 @@ def customer_leave(*, customer: Customer) -> None:
     from now, cards withdrawn; ``purge`` erases them after ``DEPARTURE_GRACE`` unless they
     are sighted or check in again."""
     now = timezone.now()
+    if customer.last_kiosk_id is not None:  # a departure, counted where last seen
+        footfall_count(kiosk_id=customer.last_kiosk_id, departures=1, now=now)
     with transaction.atomic():
         Presence.objects.filter(customer=customer).delete()
         Customer.objects.filter(pk=customer.pk).update(out_of_range_since=now)
@@ -174,6 +187,7 @@ def customer_depart(*, kiosk: Kiosk, customer: Customer) -> None:
     """A kiosk lost ``customer``'s handheld. Out of range of every kiosk starts the clock
     of ``DEPARTURE_GRACE``; ``purge`` erases them when it runs out."""
     now = timezone.now()
+    footfall_count(kiosk_id=kiosk.pk, departures=1, now=now)
     with transaction.atomic():
         Presence.objects.filter(kiosk=kiosk, customer=customer).delete()
         if not Presence.objects.filter(customer=customer).exists():

@@ -17,6 +17,7 @@ from customers.services import customers_expired_purge
 from kiosks.services import customers_departed_purge
 from mall.models import Membership, Shop
 from matching.services import index_changes_trim
+from reports.services import access_log_purge
 from stock.services import holds_expired_purge, stock_expired_purge
 
 
@@ -65,18 +66,19 @@ class PurgeReport:
     customers_departed: int
     stock: int
     holds: int = 0
+    access_log: int = 0
 
     def __str__(self) -> str:
         return (
             f"purged {self.wants} wants, {self.customers_expired} expired shoppers, "
             f"{self.customers_departed} departed shoppers, {self.stock} stock items, "
-            f"{self.holds} holds"
+            f"{self.holds} holds, {self.access_log} access log entries"
         )
 
 
 def data_purge(*, now: datetime) -> PurgeReport:
     """Delete what is past its time: departed shoppers, expired wants, shoppers, holds,
-    stock."""
+    stock, and the access log of shoppers gone longer than ``ACCESS_LOG_DAYS``."""
     departed = customers_departed_purge(now=now, grace_seconds=settings.DEPARTURE_GRACE)
     wants, expired = customers_expired_purge(now=now)
     holds = holds_expired_purge(now=now)
@@ -89,6 +91,7 @@ def data_purge(*, now: datetime) -> PurgeReport:
         customers_departed=departed,
         stock=stock,
         holds=holds,
+        access_log=access_log_purge(now=now),
     )
 
 

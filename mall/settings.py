@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "stock",
     "matching",
     "kiosks",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,8 @@ TRUSTED_PROXIES = _env_number("TRUSTED_PROXIES", "0", int)
 CODE_LOOKUP_THROTTLE = os.environ.get("CODE_LOOKUP_THROTTLE", "30/minute")
 #: Seconds between the checks that a live socket may still see what it receives.
 SOCKET_RECHECK_SECONDS = _env_number("SOCKET_RECHECK_SECONDS", "5")
+#: Days the access log keeps its rows about a shopper after their data is erased.
+ACCESS_LOG_DAYS = _env_number("ACCESS_LOG_DAYS", "90", int)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -92,6 +92,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     # The admin's login hashes passwords: not on the views' thread (mall/handlers.py).
     path("admin/login/", admin_login),
+    path("", include("reports.urls")),  # before the admin: /admin/reports/ is a page
     path("admin/", admin.site.urls),
     path("api/", include(api)),
     # Pages (templates + one small script each); they use the API above.

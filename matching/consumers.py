@@ -34,6 +34,7 @@ from mall.models import Shop
 from mall.selectors import user_is_clerk_of
 from matching import realtime
 from matching.selectors import customer_results, shop_cards_snapshot
+from reports.services import access_log_snapshot
 
 #: What ``authorise`` answers: the groups to join, and how to read the first message.
 Subscription = tuple[list[str], Callable[[], Awaitable[dict[str, Any]]]]
@@ -145,8 +146,13 @@ class ShopConsumer(_ForwardingConsumer):
         slug = self.scope["url_route"]["kwargs"]["slug"]
         shop = await _shop_of_clerk(self.scope.get("user"), slug)
 
+        user = self.scope.get("user")
+
         async def snapshot() -> dict[str, Any]:
             cards = await database_sync_to_async(shop_cards_snapshot)(shop_id=shop.pk)
+            # Opening a screen or dashboard shows every live card: each is a look, logged.
+            codes = [card["customer"] for card in cards]
+            await database_sync_to_async(access_log_snapshot)(shop=shop, clerk=user, codes=codes)
             return realtime.cards_snapshot_message(cards)
 
         self.shop_id = shop.pk

@@ -28,6 +28,7 @@ from matching.selectors import (
     desires_offers,
     synonyms_current,
 )
+from reports.services import conversion_cards_shown
 from stock.selectors import cards_serving
 
 
@@ -210,6 +211,7 @@ def cards_refresh(
             (realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
             for shop_id in stale
         ]
+        conversion_cards_shown(customer=customer, shop_ids=shown)  # before the upsert
         _cards_upsert(cards)
         has_face = bool(customer.face_image)
         serving = cards_serving(customer_id=customer.pk) if cards else {}

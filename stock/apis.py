@@ -15,11 +15,13 @@ from rest_framework.views import APIView
 from customers.apis import visible_customer
 from mall.errors import Conflict, NotFound
 from mall.fields import PriceField, TextField, WholeNumberField
-from mall.permissions import shop_for_clerk, shop_for_request, validated
+from mall.permissions import request_kiosk, shop_for_clerk, shop_for_request, validated
 from mall.schema import OBJECT_LIST
 from mall.throttles import code_lookup_check, code_lookup_count
 from matching import realtime
 from matching.services import card_take
+from reports.models import AccessAction
+from reports.services import access_log_record
 from stock.models import Hold, StockItem
 from stock.selectors import holds_live
 from stock.services import (
@@ -172,6 +174,14 @@ class SaleCreateApi(APIView):
             if error.code == "unknown_customer":
                 code_lookup_count(shop_id=shop.pk)
             raise
+        if code:
+            access_log_record(
+                action=AccessAction.SALE,
+                shop=shop,
+                customer_code=code,
+                clerk=request.user,
+                kiosk=request_kiosk(request),
+            )
         return Response(
             {
                 "id": sale.pk,

@@ -31,6 +31,8 @@ from matching.services import (
     customers_refresh_for_items,
     stock_items_index,
 )
+from reports.models import ConversionEvent
+from reports.services import conversion_count
 from stock.models import Alternative, Hold, Sale, StockItem
 from stock.selectors import shop_items_by_barcode
 
@@ -436,6 +438,8 @@ def sale_record(
             unit_price=item.price,
             wants_fulfilled=fulfilled,
         )
+        if customer is not None:
+            conversion_count(shop_id=shop.pk, event=ConversionEvent.SALE_WITH_CODE)
         if item.free == 0:
             _shop_cards_refresh(shop_id=shop.pk)
     return sale

@@ -18,6 +18,7 @@ from mall.errors import DomainError, NotFound
 from mall.handlers import off_views_thread
 from mall.models import Shop
 from mall.selectors import shop_by_slug, shops_of_clerk, user_is_clerk_of
+from reports.selectors import shop_demand_near
 from stock.imports import stock_csv_parse
 from stock.services import stock_items_sync
 
@@ -61,7 +62,11 @@ def shop_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "stock/dashboard.html",
-        {"shop": shop, "page": {"slug": shop.slug, "name": shop.name}},
+        {
+            "shop": shop,
+            "page": {"slug": shop.slug, "name": shop.name},
+            "missing": shop_demand_near(shop_id=shop.pk),
+        },
     )
 
 
