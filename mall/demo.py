@@ -31,6 +31,7 @@ from mall.models import Shop
 from mall.services import PurgeReport, ShopInput, clerk_create, data_purge_repeat, shops_import
 from matching.models import SynonymGroup
 from matching.services import synonyms_replace
+from reports.demo import MISSING, demo_history_fill
 from stock.models import StockItem
 from stock.services import StockInput, stock_items_import
 
@@ -96,6 +97,7 @@ def demo_load() -> DemoMall:
         clerk_create(username=CLERK_USERNAME, shop=shops[0], password=clerk_password)
         admin_password = _password()
         _superuser_ensure(username=ADMIN_USERNAME, password=admin_password)
+        demo_history_fill(shops=shops, kiosks=list(Kiosk.objects.filter(name__in=keys)))
     return DemoMall(
         shops=shops,
         items_created=created,
@@ -103,7 +105,8 @@ def demo_load() -> DemoMall:
         kiosk_keys=keys,
         clerk=(CLERK_USERNAME, clerk_password, shops[0].slug),
         admin=(ADMIN_USERNAME, admin_password),
-        products=_products(),
+        # A few that no shop sells: the reports' unmet demand fills live as they walk.
+        products=[*_products(), *MISSING[:4]],
     )
 
 

@@ -27,13 +27,14 @@ class Chart:
 
 
 def _nice_max(value: float) -> int:
-    """The smallest 1, 2 or 5 times a power of ten at least ``value`` (an axis end)."""
-    if value <= 0:
-        return 1
+    """An axis end at least ``value`` whose half is a whole number too: 1, 2, 4, 6 or 8
+    times a power of ten (and 10)."""
+    if value <= 1:
+        return 1 if value <= 0 else 2
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
+    for step in (1, 2, 4, 6, 8, 10):
         if step * power >= value:
-            return int(step * power) if step * power >= 1 else 1
+            return int(step * power)
     return int(10 * power)
 
 
@@ -42,8 +43,8 @@ def bars(
     series: Sequence[tuple[str, Sequence[int]]],
     *,
     title: str,
-    width: int = 720,
-    height: int = 220,
+    width: int = 480,
+    height: int = 200,
 ) -> Chart:
     """Grouped bars: one group per category (e.g. a day), one bar per series."""
     left, right, top, bottom = 40, 8, 22, 28
@@ -53,7 +54,7 @@ def bars(
     n = max(len(categories), 1)
     group = plot_w / n
     bar_w = max(group * 0.8 / max(len(series), 1), 1.0)
-    for tick in (0, top_value // 2, top_value):
+    for tick in (0, top_value // 2, top_value) if top_value > 1 else (0, 1):
         y = top + plot_h - plot_h * tick / top_value
         chart.shapes.append(
             {"kind": "line", "x1": left, "x2": width - right, "y1": round(y, 1), "y2": round(y, 1)}
@@ -61,7 +62,7 @@ def bars(
         chart.labels.append(
             {"x": left - 4, "y": round(y + 4, 1), "text": str(tick), "anchor": "end"}
         )
-    every = max(1, math.ceil(n / 12))  # at most a dozen category labels fit
+    every = max(1, math.ceil(n / 7))  # at most seven category labels fit
     for index, category in enumerate(categories):
         x0 = left + group * index + group * 0.1
         for number, (name, values) in enumerate(series):
@@ -98,9 +99,9 @@ def bars(
     return chart
 
 
-def heat_strip(rows: Sequence[tuple[str, Sequence[int]]], *, title: str, width: int = 720) -> Chart:
+def heat_strip(rows: Sequence[tuple[str, Sequence[int]]], *, title: str, width: int = 480) -> Chart:
     """One strip of 24 cells per row (a kiosk), darker for more (hours of the day)."""
-    left, top, cell_h, gap = 130, 18, 22, 3
+    left, top, cell_h, gap = 110, 18, 22, 3
     height = top + len(rows) * (cell_h + gap) + 4
     chart = Chart(width=width, height=max(height, 40), title=title)
     cell_w = (width - left - 4) / 24
@@ -117,7 +118,7 @@ def heat_strip(rows: Sequence[tuple[str, Sequence[int]]], *, title: str, width: 
     for index, (name, values) in enumerate(rows):
         y = top + index * (cell_h + gap)
         chart.labels.append(
-            {"x": left - 6, "y": y + cell_h - 6, "text": name[:18], "anchor": "end"}
+            {"x": left - 6, "y": y + cell_h - 6, "text": name[:16], "anchor": "end"}
         )
         for hour, value in enumerate(values):
             chart.shapes.append(
@@ -136,7 +137,7 @@ def heat_strip(rows: Sequence[tuple[str, Sequence[int]]], *, title: str, width: 
     return chart
 
 
-def funnel(steps: Sequence[tuple[str, int]], *, title: str, width: int = 720) -> Chart:
+def funnel(steps: Sequence[tuple[str, int]], *, title: str, width: int = 480) -> Chart:
     """Centred bars, each as wide as its count against the first step, with the share of
     the step before it."""
     bar_h, gap, top = 34, 8, 4

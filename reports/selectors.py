@@ -222,8 +222,8 @@ def dwell_label(minutes_from: int) -> str:
     bounds = list(DWELL_BUCKETS)
     index = bounds.index(minutes_from)
     if index + 1 < len(bounds):
-        return f"{minutes_from}-{bounds[index + 1]} min"
-    return f"{minutes_from}+ min"
+        return f"{minutes_from}-{bounds[index + 1]}"
+    return f"{minutes_from}+"
 
 
 def dwell_distribution(*, since: date) -> list[tuple[str, int]]:

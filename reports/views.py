@@ -119,7 +119,7 @@ def mall_tables(since: date) -> dict[str, Table]:
         "dwell": Table(
             "dwell",
             "How long shoppers stayed",
-            ["stay", "shoppers"],
+            ["stay (minutes)", "shoppers"],
             [[label, n] for label, n in selectors.dwell_distribution(since=since)],
         ),
     }
@@ -157,7 +157,7 @@ def mall_charts(since: date, tables: dict[str, Table]) -> dict[str, charts.Chart
         "dwell": charts.bars(
             [row[0] for row in tables["dwell"].rows],
             [("shoppers", [row[1] for row in tables["dwell"].rows])],
-            title="How long shoppers stayed (first to last sighting)",
+            title="How long shoppers stayed, in minutes (first to last sighting)",
         ),
     }
 

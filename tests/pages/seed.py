@@ -13,7 +13,12 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.sessions.backends.db import SessionStore
 
     from kiosks.models import Kiosk
@@ -27,10 +32,11 @@ def main() -> None:
     make_item(books, "Cookery Book", price="19.00")
     make_item(rain, "Folding Umbrella", price="12.00")
     sessions = {}
-    for username, shop in (("ann", shoes), ("bob", books)):
+    staff = get_user_model().objects.create_superuser("staff", password=None)  # mall staff
+    for username, shop in (("ann", shoes), ("bob", books), ("staff", None)):
         # Logged-in sessions made here: hashing a password (PBKDF2) costs a second or two per
         # login, and the login form has its own test without a browser.
-        user = clerk_create(username=username, shop=shop).user
+        user = clerk_create(username=username, shop=shop).user if shop else staff
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
