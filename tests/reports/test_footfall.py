@@ -118,3 +118,27 @@ def test_the_first_sighting_is_kept_across_later_ones():
     again = Customer.objects.get(pk=shopper.pk)
     assert again.first_seen_at == first
     assert again.last_seen_at > first
+
+
+def test_a_phones_checkin_counts_a_checkin_and_a_sighting_at_that_kiosk():
+    from kiosks.services import customer_checkin
+
+    kiosk = make_kiosk(ShopFactory(), name="Shop kiosk").kiosk
+    shopper = make_customer("kite").customer
+
+    customer_checkin(code=kiosk.checkin_code, customer=shopper)
+
+    row = FootfallHour.objects.get()
+    assert (row.kiosk, row.sightings, row.checkins, row.departures) == (kiosk, 1, 1, 0)
+
+
+def test_im_leaving_counts_a_departure_at_the_last_kiosk():
+    from kiosks.services import customer_leave
+
+    kiosk = make_kiosk(name="Entrance", floor=0, x=0, y=0).kiosk
+    shopper = make_customer("kite").customer
+    customer_sight(kiosk=kiosk, customer=shopper)
+
+    customer_leave(customer=Customer.objects.get(pk=shopper.pk))
+
+    assert FootfallHour.objects.get().departures == 1
