@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
+from customers.models import Customer
+from mall.models import Shop
 from matching import engine
 from matching.models import Card
 from matching.selectors import offered_items
@@ -276,8 +278,6 @@ def access_log_record(
     gone (a sale that fulfilled their last want) is logged as gone now."""
     customer_code = "".join(str(customer_code).split()).upper()[:32]
     if customer is None:
-        from customers.models import Customer  # the model only: customers imports us
-
         customer = Customer.objects.filter(code=customer_code).first()
     now = timezone.now()
     kind, actor = _actor(clerk=clerk, kiosk=kiosk)
@@ -304,8 +304,6 @@ def access_log_record_many(
     kiosk: Any | None = None,
 ) -> int:
     """Log the same access to ``customer`` by several shops (one insert)."""
-    from mall.models import Shop
-
     names = dict(Shop.objects.filter(pk__in=list(shop_ids)).values_list("pk", "name"))
     now = timezone.now()
     kind, actor = _actor(clerk=clerk, kiosk=kiosk)
@@ -329,8 +327,6 @@ def access_log_record_many(
 
 def access_log_snapshot(*, shop: Any, clerk: Any, codes: Sequence[str]) -> int:
     """A clerk opened a screen or dashboard of ``shop``: every card it listed is a look."""
-    from customers.models import Customer
-
     if not codes:
         return 0
     customers = {c.code: c for c in Customer.objects.filter(code__in=list(codes))}

@@ -139,7 +139,7 @@ def mall_charts(since: date, tables: dict[str, Table]) -> dict[str, charts.Chart
             selectors.card_funnel(since=since), title="Cards shown, taken, sold with a code"
         ),
         "holds": charts.funnel(
-            selectors.hold_funnel(since=since), title="Holds made, sold, expired"
+            selectors.hold_funnel(since=since), title="Holds made, sold, expired", of_first=True
         ),
         "footfall": charts.bars(
             [_day(date.fromisoformat(row[0])) for row in footfall],
@@ -243,7 +243,9 @@ def shop_charts(shop: Shop, since: date, tables: dict[str, Table]) -> dict[str, 
             selectors.funnel_steps(totals, CARD_FUNNEL), title="Cards shown, taken, sold"
         ),
         "holds": charts.funnel(
-            selectors.funnel_steps(totals, HOLD_FUNNEL), title="Holds made, sold, expired"
+            selectors.funnel_steps(totals, HOLD_FUNNEL),
+            title="Holds made, sold, expired",
+            of_first=True,
         ),
     }
 

@@ -155,3 +155,32 @@ def test_the_dashboard_lists_the_wants_near_the_shops_goods(client, filled):
 
     assert "dance shoe" in page and "old shoe" not in page
     assert 'href="/shop/sole/reports/"' in page
+
+
+def test_the_card_funnel_gives_each_step_as_a_share_of_the_one_before_and_holds_of_the_first():
+    from reports.charts import funnel
+
+    cards = funnel([("shown", 10), ("taken", 5), ("sold", 2)], title="cards")
+    holds = funnel([("made", 4), ("sold", 1), ("expired", 3)], title="holds", of_first=True)
+
+    assert [label["text"] for label in cards.labels] == [
+        "shown: 10",
+        "taken: 5 (50% of shown)",
+        "sold: 2 (40% of taken)",
+    ]
+    assert [label["text"] for label in holds.labels][1:] == [
+        "sold: 1 (25% of made)",
+        "expired: 3 (75% of made)",
+    ]
+
+
+def test_bars_scale_to_a_round_axis_and_keep_each_value():
+    from reports.charts import bars
+
+    chart = bars(["a", "b"], [("n", [3, 0])], title="t")
+
+    ticks = [label["text"] for label in chart.labels if label["anchor"] == "end"]
+    rects = [shape for shape in chart.shapes if shape["kind"] == "rect"]
+    assert ticks == ["0", "2", "4"]
+    assert [rect["tip"] for rect in rects] == ["a: 3 n", "b: 0 n"]
+    assert rects[0]["h"] > 0 and rects[1]["h"] == 0
