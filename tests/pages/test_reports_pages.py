@@ -5,6 +5,7 @@ Screenshots of each page go to ``test-artifacts/reports-*.png`` (to look at)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -94,7 +95,8 @@ def test_a_clerk_opens_their_shops_reports_from_the_dashboard(open_page, traffic
     assert "dance shoe" in page.inner_text("#demand")
     assert "garden gnome" not in page.inner_text("#demand")  # not near a shoe shop's goods
     funnel = page.locator("#conversion svg.chart").nth(1)
-    assert "card shown: 1" in funnel.inner_html()
+    shown = re.search(r"card shown: (\d+)", funnel.inner_html())
+    assert shown and int(shown[1]) >= 1  # the browser tests share one server: at least ours
     assert page_fits(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"reports-shop-{width}.png", full_page=True)
