@@ -111,7 +111,9 @@ def _want_words(name: str, keywords: Iterable[str]) -> str:
 
 def demand_record_unmet(*, desires: Sequence[Any], before: Iterable[Any] = ()) -> int:
     """Count the wants being recorded that no shop has in stock now. Call it after
-    ``matching.services.desires_found_set`` (each want's ``found`` holds what matched).
+    ``matching.services.desires_found_set`` (each want's ``found`` holds what matched:
+    ``matches``, and, once the similar rule exists, ``similar``, ids of items only similar).
+    A want with no exact match in stock but a similar one counts as ``similar_only``.
 
     ``before``: the wants this shopper had until now (a change of their list); those with
     the same wording are not counted again. Returns how many were counted.
@@ -124,18 +126,25 @@ def demand_record_unmet(*, desires: Sequence[Any], before: Iterable[Any] = ()) -
             continue
         known.add(wording)
         found = desire.found if isinstance(desire.found, dict) else {}
-        candidates.append((desire, wording, found.get("matches") or []))
+        exact, similar = found.get("matches") or [], found.get("similar") or []
+        candidates.append((desire, wording, set(exact), set(similar)))
     # Items that match but are sold out or expired meet nothing: one read for all wants.
-    matched = {item_id for _, _, ids in candidates for item_id in ids}
+    matched = {item_id for *_, exact, similar in candidates for item_id in exact | similar}
     in_stock = {item.pk for item in offered_items(matched)} if matched else set()
     today = _today()
     rows = [
         (
-            (today, _want_text(desire.name) or wording, DemandSource.WANT, False, wording),
+            (
+                today,
+                _want_text(desire.name) or wording,
+                DemandSource.WANT,
+                bool(in_stock & similar),
+                wording,
+            ),
             {"count": 1},
         )
-        for desire, wording, ids in candidates
-        if not in_stock.intersection(ids)
+        for desire, wording, exact, similar in candidates
+        if not in_stock & exact
     ]
     _counters_add(
         UnmetDemand, keys=("day", "want", "source", "similar_only"), extra=("words",), rows=rows

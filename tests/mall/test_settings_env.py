@@ -29,6 +29,7 @@ def check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
         ("FLOOR_CHANGE_METRES", "-5", "FLOOR_CHANGE_METRES must not be negative"),
         ("SQLITE_CHECKPOINT_EVERY", "often", "SQLITE_CHECKPOINT_EVERY must be a number"),
         ("CONN_MAX_AGE", "1.5", "CONN_MAX_AGE must be a number, not '1.5'"),
+        ("ACCESS_LOG_DAYS", "a year", "ACCESS_LOG_DAYS must be a number, not 'a year'"),
     ],
 )
 def test_a_bad_number_in_the_environment_is_named(tmp_path, name, value, says):

@@ -104,3 +104,21 @@ def test_erasing_the_shopper_leaves_the_demand_count():
     customer_delete(customer=shopper.customer)
 
     assert counts() == {("left handed scissor", DemandSource.WANT): 1}
+
+
+def test_a_want_whose_only_stocked_match_is_similar_counts_as_similar_only():
+    from customers.models import DesiredProduct
+    from reports.services import demand_record_unmet
+
+    shop = ShopFactory()
+    similar = make_item(shop, "Blue Running Shoes")
+    sold_out = make_item(shop, "Red Running Shoes", quantity=0)
+    only_similar = DesiredProduct(
+        name="red running shoes", found={"matches": [sold_out.pk], "similar": [similar.pk]}
+    )
+    met = DesiredProduct(name="blue running shoes", found={"matches": [similar.pk]})
+
+    assert demand_record_unmet(desires=[only_similar, met]) == 1
+
+    row = UnmetDemand.objects.get()
+    assert (row.want, row.similar_only) == ("red running shoe", True)
