@@ -215,7 +215,11 @@ def footfall_days(*, since: date) -> list[tuple[date, int, int, int]]:
         totals[day][0] += s
         totals[day][1] += c
         totals[day][2] += d
-    return [(day, *totals.get(day, [0, 0, 0])) for day in period_days(since=since)]
+    rows = []
+    for day in period_days(since=since):
+        sightings, checkins, departures = totals.get(day, [0, 0, 0])
+        rows.append((day, sightings, checkins, departures))
+    return rows
 
 
 def dwell_label(minutes_from: int) -> str:

@@ -57,7 +57,7 @@ def _counters_add(
         return
     counters = sorted({name for amounts in summed.values() for name in amounts})
     sql = _upsert_sql(model, tuple(keys), tuple(extra), tuple(counters), len(summed))
-    fields = [model._meta.get_field(name) for name in (*keys, *extra, *counters)]
+    fields = [_field(model, name) for name in (*keys, *extra, *counters)]
     params: list[Any] = []
     for values in sorted(summed, key=lambda v: tuple(str(part) for part in v[: len(keys)])):
         amounts = summed[values]
@@ -65,6 +65,12 @@ def _counters_add(
         params += [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a concrete column, not a relation's other side
+    return field
 
 
 @functools.lru_cache(maxsize=64)
@@ -77,9 +83,7 @@ def _upsert_sql(
 ) -> str:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    column = {
-        name: quote(model._meta.get_field(name).column) for name in (*keys, *extra, *counters)
-    }
+    column = {name: quote(_field(model, name).column) for name in (*keys, *extra, *counters)}
     names = [column[name] for name in (*keys, *extra, *counters)]
     row = "(" + ", ".join(["%s"] * len(names)) + ")"
     adds = ", ".join(f"{column[c]} = {table}.{column[c]} + EXCLUDED.{column[c]}" for c in counters)
