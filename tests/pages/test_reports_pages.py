@@ -100,3 +100,18 @@ def test_a_clerk_opens_their_shops_reports_from_the_dashboard(open_page, traffic
     assert page_fits(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"reports-shop-{width}.png", full_page=True)
+
+
+def test_a_shopper_sees_on_their_phone_which_shops_saw_their_card(open_page, server: Server):
+    phone = open_page(mobile=True)
+    phone.goto(f"/here/{server.checkin_code}/")
+    phone.locator("input[name=want_name]").first.fill("umbrella")
+    phone.check("input[name=payment_method][value=card]")
+
+    phone.click("#submit")
+    phone.wait_for_url("**/me/")
+
+    looked = phone.inner_text("#looked-at")
+    assert "Rain Shop" in looked and "1 time" in looked
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=ARTIFACTS / "reports-me-phone.png", full_page=True)
