@@ -84,12 +84,15 @@ def kiosk_checkin_renew(*, kiosk: Kiosk) -> str:
     return kiosk.checkin_code
 
 
-def customer_sight(*, kiosk: Kiosk, customer: Customer, radio: bool = True) -> dict[str, Any]:
+def customer_sight(
+    *, kiosk: Kiosk, customer: Customer, radio: bool = True, checkin: bool = False
+) -> dict[str, Any]:
     """A kiosk saw ``customer``: record where, match, show cards, answer the ranked list.
 
     ``radio``: the kiosk's radio has the shopper's handheld in range (it will report the
     departure). A phone's check-in or a registration at the entrance page is no radio
     contact: no presence is kept, and ``DEPARTURE_GRACE`` runs from this sighting.
+    ``checkin``: a phone checked in with the kiosk's code (counted as such too).
     """
     now = timezone.now()
     with transaction.atomic():
@@ -120,9 +123,10 @@ def customer_sight(*, kiosk: Kiosk, customer: Customer, radio: bool = True) -> d
             kiosk.last_seen_at = now
         floor, x, y = kiosk.position
         results = cards_refresh(customer=customer, at=Position(floor, x, y))
-    # After the commit: the hour's counter row is shared by every sighting at the kiosk,
-    # so its lock must not last as long as the sighting's transaction.
-    footfall_count(kiosk_id=kiosk.pk, sightings=1, now=now)
+        # Last, in the sighting's own transaction: no commit of its own (on PostgreSQL a
+        # second commit cost more than the write), and the hour's row, shared by every
+        # sighting at the kiosk, stays locked only while the transaction commits.
+        footfall_count(kiosk_id=kiosk.pk, sightings=1, checkins=int(checkin), now=now)
     return {
         "customer": customer.code,
         "at": {"kiosk": kiosk.name, "floor": floor, "x": x, "y": y},
@@ -134,8 +138,7 @@ def customer_checkin(*, code: str, customer: Customer) -> dict[str, Any]:
     """A phone opened a kiosk's check-in code: a sighting there (``NotFound`` for an unknown
     or renewed code)."""
     kiosk = kiosk_by_checkin_code(code)
-    footfall_count(kiosk_id=kiosk.pk, checkins=1)  # the sighting counts itself too
-    return customer_sight(kiosk=kiosk, customer=customer, radio=False)
+    return customer_sight(kiosk=kiosk, customer=customer, radio=False, checkin=True)
 
 
 @dataclass(frozen=True)
@@ -174,11 +177,11 @@ def customer_leave(*, customer: Customer) -> None:
     from now, cards withdrawn; ``purge`` erases them after ``DEPARTURE_GRACE`` unless they
     are sighted or check in again."""
     now = timezone.now()
-    if customer.last_kiosk_id is not None:  # a departure, counted where last seen
-        footfall_count(kiosk_id=customer.last_kiosk_id, departures=1, now=now)
     with transaction.atomic():
         Presence.objects.filter(customer=customer).delete()
         Customer.objects.filter(pk=customer.pk).update(out_of_range_since=now)
+        if customer.last_kiosk_id is not None:  # a departure, counted where last seen
+            footfall_count(kiosk_id=customer.last_kiosk_id, departures=1, now=now)
         customer.out_of_range_since = now
         cards_refresh(customer=customer, at=None)
 
@@ -187,13 +190,13 @@ def customer_depart(*, kiosk: Kiosk, customer: Customer) -> None:
     """A kiosk lost ``customer``'s handheld. Out of range of every kiosk starts the clock
     of ``DEPARTURE_GRACE``; ``purge`` erases them when it runs out."""
     now = timezone.now()
-    footfall_count(kiosk_id=kiosk.pk, departures=1, now=now)
     with transaction.atomic():
         Presence.objects.filter(kiosk=kiosk, customer=customer).delete()
         if not Presence.objects.filter(customer=customer).exists():
             Customer.objects.filter(pk=customer.pk, out_of_range_since__isnull=True).update(
                 out_of_range_since=now
             )
+        footfall_count(kiosk_id=kiosk.pk, departures=1, now=now)
 
 
 def customers_departed_purge(*, now: datetime, grace_seconds: int) -> int:
