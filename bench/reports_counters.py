@@ -1,0 +1,98 @@
+"""What the reports' counters add to a sighting: the same sightings with and without them,
+interleaved in random order so that a busy machine slows both alike.
+
+    .venv/bin/python bench/reports_counters.py            # a fresh SQLite file
+    DATABASE_URL=postgres://.../empty_db .venv/bin/python bench/reports_counters.py
+
+Loads the demo mall (10 shops, 360 items, 11 kiosks), registers ``--shoppers`` shoppers
+with 3 of the demo's wants, sights each once, then times ``--rounds`` more sightings of
+each at a random kiosk, once with the counters (``footfall_count``, the new-card count and
+its access log rows) and once with them switched off, in random order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shoppers", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=4)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="mall-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/bench.sqlite3")
+    os.environ["MEDIA_ROOT"] = f"{work}/media"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    import kiosks.services as sighting
+    import matching.services as cards
+    from customers.models import Customer
+    from customers.services import DesireInput, customer_register
+    from kiosks.models import Kiosk
+    from mall.demo import demo_load
+
+    call_command("migrate", verbosity=0)
+    demo = demo_load()
+    rng = random.Random(1)
+    kiosks = list(Kiosk.objects.all())
+    shoppers = [
+        customer_register(
+            desires=[DesireInput(want, [], 3) for want in rng.sample(demo.products, 3)],
+            payment_method="card",
+            ranking="nearest",
+            consent=False,
+        ).customer.pk
+        for _ in range(args.shoppers)
+    ]
+    counters = (sighting.footfall_count, cards.conversion_cards_shown)
+
+    def switch(on: bool) -> None:
+        if on:
+            sighting.footfall_count, cards.conversion_cards_shown = counters
+        else:
+            sighting.footfall_count = lambda **kwargs: None
+            cards.conversion_cards_shown = lambda **kwargs: 0
+
+    def sight(pk: int) -> float:
+        customer = Customer.objects.select_related("last_kiosk").get(pk=pk)
+        kiosk = rng.choice(kiosks)
+        start = time.perf_counter()
+        sighting.customer_sight(kiosk=kiosk, customer=customer)
+        return time.perf_counter() - start
+
+    for pk in shoppers:
+        sight(pk)  # every shopper has their cards: what follows are repeat sightings
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(args.rounds):
+        for pk in shoppers:
+            for on in rng.sample([True, False], 2):
+                switch(on)
+                times[on].append(sight(pk))
+    switch(True)
+    for on, label in ((False, "without counters"), (True, "with counters")):
+        ms = sorted(t * 1000 for t in times[on])
+        print(
+            f"{label}: n={len(ms)} p50 {statistics.median(ms):.2f} ms, "
+            f"mean {statistics.mean(ms):.2f} ms, p90 {ms[int(0.9 * len(ms))]:.2f} ms"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
