@@ -201,17 +201,21 @@ def conversion_cards_shown(*, customer: Any, shop_ids: Iterable[int]) -> int:
     One indexed read of the shopper's cards; a write only when a card is new, so a
     shopper sighted again and again costs no write here. Returns how many were new.
     """
-    shop_ids = set(shop_ids)
+    shop_ids = sorted(set(shop_ids))
     if not shop_ids:
         return 0
+    # One read: the shops among them without a card of the shopper, with their names.
     quote = connection.ops.quote_name
+    shop_table, card_table = quote(Shop._meta.db_table), quote(Card._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote('shop_id')} FROM {quote(Card._meta.db_table)}"
-            f" WHERE {quote('customer_id')} = %s",
-            [customer.pk],
+            f"SELECT s.{quote('id')}, s.{quote('name')} FROM {shop_table} s"
+            f" WHERE s.{quote('id')} IN ({', '.join(['%s'] * len(shop_ids))})"
+            f" AND NOT EXISTS (SELECT 1 FROM {card_table} c"
+            f" WHERE c.{quote('customer_id')} = %s AND c.{quote('shop_id')} = s.{quote('id')})",
+            [*shop_ids, customer.pk],
         )
-        new = shop_ids - {shop_id for (shop_id,) in cursor.fetchall()}
+        new = dict(cursor.fetchall())
     if not new:
         return 0
     today = _today()
@@ -220,12 +224,8 @@ def conversion_cards_shown(*, customer: Any, shop_ids: Iterable[int]) -> int:
         keys=("shop", "day", "event"),
         rows=[((shop_id, today, ConversionEvent.CARD_SHOWN), {"count": 1}) for shop_id in new],
     )
-    kiosk = customer.last_kiosk
     access_log_record_many(
-        action=AccessAction.CARD_SHOWN,
-        shop_ids=sorted(new),
-        customer=customer,
-        kiosk=kiosk,
+        action=AccessAction.CARD_SHOWN, shops=new, customer=customer, kiosk=customer.last_kiosk
     )
     return len(new)
 
@@ -311,13 +311,12 @@ def access_log_record(
 def access_log_record_many(
     *,
     action: str,
-    shop_ids: Iterable[int],
+    shops: dict[int, str],
     customer: Any,
     clerk: Any | None = None,
     kiosk: Any | None = None,
 ) -> int:
-    """Log the same access to ``customer`` by several shops (one insert)."""
-    names = dict(Shop.objects.filter(pk__in=list(shop_ids)).values_list("pk", "name"))
+    """Log the same access to ``customer`` by several shops (``{id: name}``), one insert."""
     now = timezone.now()
     kind, actor = _actor(clerk=clerk, kiosk=kiosk)
     rows = [
@@ -332,7 +331,7 @@ def access_log_record_many(
             customer=customer,
             customer_code=customer.code,
         )
-        for shop_id, name in sorted(names.items())
+        for shop_id, name in sorted(shops.items())
     ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)
