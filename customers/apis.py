@@ -57,7 +57,7 @@ from matching import realtime
 from matching.selectors import customer_results
 from reports.models import AccessAction
 from reports.selectors import access_looked_at_by
-from reports.services import access_log_record
+from reports.services import access_log_record, access_log_snapshot
 from stock.models import Hold
 from stock.selectors import customer_alternatives_payload, customer_holds_payload
 from stock.services import alternative_accept, alternative_dismiss, hold_cancel
@@ -484,11 +484,11 @@ class ShopSharesApi(APIView):
     @extend_schema(responses={200: OBJECT_LIST})
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
+        shares = list(shop_shares(shop_id=shop.pk))
+        # Every shopper listed, with their wants, is a look by this clerk.
+        access_log_snapshot(shop=shop, clerk=request.user, codes=[s.customer.code for s in shares])
         return Response(
-            [
-                realtime.share_payload(share, list(share.customer.desires.all()))
-                for share in shop_shares(shop_id=shop.pk)
-            ]
+            [realtime.share_payload(share, list(share.customer.desires.all())) for share in shares]
         )
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})

@@ -28,7 +28,8 @@ from matching.selectors import (
     desires_offers,
     synonyms_current,
 )
-from reports.services import conversion_cards_shown
+from reports.models import ConversionEvent
+from reports.services import conversion_cards_shown, conversion_count
 from stock.selectors import cards_serving
 
 
@@ -358,7 +359,11 @@ def card_take(*, shop_id: int, customer: Any, clerk: Any) -> Card:
     """``clerk`` serves this shopper ("I'll serve them"), taking over from any other clerk:
     every screen of the shop gets ``card.taken``. Only a live card can be taken."""
     with transaction.atomic():
-        if not Card.objects.filter(shop_id=shop_id, customer=customer).update(taken_by=clerk):
+        card = Card.objects.filter(shop_id=shop_id, customer=customer)
+        # A card nobody served yet counts as taken (conversion); a takeover does not.
+        if card.filter(taken_by__isnull=True).update(taken_by=clerk):
+            conversion_count(shop_id=shop_id, event=ConversionEvent.CARD_TAKEN)
+        elif not card.update(taken_by=clerk):
             raise NotFound(
                 f"Shopper {customer.code} has no live card at this shop.", code="no_card"
             )

@@ -133,7 +133,7 @@ class DwellDay(models.Model):
 
 class AccessAction(models.TextChoices):
     CARD_SHOWN = "card_shown", "card shown on the shop's screens"
-    SNAPSHOT = "snapshot", "card listed on opening a screen or dashboard"
+    SNAPSHOT = "snapshot", "listed on a screen, dashboard or shares list"
     WANTS_READ = "wants_read", "wants read (look-up)"
     FACE_VIEW = "face_view", "photo viewed"
     SHARE = "share", "shared with the shop"

@@ -320,4 +320,11 @@ class CardTakeApi(APIView):
         shop = shop_for_clerk(request, slug)
         customer = visible_customer(shop=shop, code=code)
         card = card_take(shop_id=shop.pk, customer=customer, clerk=request.user)
+        access_log_record(
+            action=AccessAction.CARD_TAKEN,
+            shop=shop,
+            customer_code=card.customer.code,
+            customer=card.customer,
+            clerk=request.user,
+        )
         return Response({"customer": card.customer.code, "clerk": request.user.get_username()})

@@ -31,8 +31,8 @@ from matching.services import (
     customers_refresh_for_items,
     stock_items_index,
 )
-from reports.models import ConversionEvent
-from reports.services import conversion_count
+from reports.models import AccessAction, ConversionEvent
+from reports.services import access_log_record, conversion_count
 from stock.models import Alternative, Hold, Sale, StockItem
 from stock.selectors import shop_items_by_barcode
 
@@ -440,6 +440,8 @@ def sale_record(
         )
         if customer is not None:
             conversion_count(shop_id=shop.pk, event=ConversionEvent.SALE_WITH_CODE)
+        if from_held:
+            conversion_count(shop_id=shop.pk, event=ConversionEvent.HOLD_SOLD)
         if item.free == 0:
             _shop_cards_refresh(shop_id=shop.pk)
     return sale
@@ -503,6 +505,14 @@ def hold_create(
         hold = Hold.objects.create(
             item=item, shop=shop, customer=customer, quantity=quantity, until=until, clerk=clerk
         )
+        conversion_count(shop_id=shop.pk, event=ConversionEvent.HOLD_MADE)
+        access_log_record(
+            action=AccessAction.HOLD,
+            shop=shop,
+            customer_code=customer.code,
+            customer=customer,
+            clerk=clerk,
+        )
         holds_push(customer=customer, shop_id=shop.pk)
         if item.free == 0:
             # Offered to no one else now: the other shoppers' lists and cards follow.
@@ -530,7 +540,9 @@ def holds_expired_purge(*, now: datetime) -> int:
     """End every hold past its time (``manage.py purge``). Returns how many ended."""
     ended = 0
     for hold in Hold.objects.filter(until__lte=now).select_related("customer"):
-        ended += hold_cancel(hold=hold)
+        if hold_cancel(hold=hold):
+            ended += 1
+            conversion_count(shop_id=hold.shop_id, event=ConversionEvent.HOLD_EXPIRED)
     return ended
 
 

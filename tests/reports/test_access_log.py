@@ -253,3 +253,35 @@ def test_the_phone_page_lists_the_shops_that_saw_the_shopper(client, sole):
 
     assert "No shop has seen your card" in before
     assert "<strong>Sole Mates</strong> · 1 time," in after
+
+
+def test_a_hold_and_a_card_taken_are_logged_with_the_clerk(clerk_api, sole):
+    item = make_item(sole, "Running Shoes", quantity=3)
+    shopper = make_customer("running shoes").customer
+    customer_sight(kiosk=make_kiosk(name="Entrance", floor=0, x=0, y=0).kiosk, customer=shopper)
+    AccessLog.objects.all().delete()
+
+    taken = clerk_api.post(f"/api/shops/sole/cards/{shopper.code}/take/")
+    held = clerk_api.post(
+        "/api/shops/sole/holds/",
+        {"customer": shopper.code, "item": item.pk, "quantity": 1},
+        format="json",
+    )
+
+    assert (taken.status_code, held.status_code) == (200, 201)
+    assert log_rows() == [
+        ("card_taken", "Sole Mates", "clerk", "alice", shopper.code),
+        ("hold", "Sole Mates", "clerk", "alice", shopper.code),
+    ]
+
+
+def test_the_shares_list_logs_each_shopper_listed(clerk_api, sole):
+    first, second = make_customer("kite").customer, make_customer("drone").customer
+    for customer in (first, second):
+        share_create(customer=customer, shop=sole)
+
+    assert clerk_api.get("/api/shops/sole/shares/").status_code == 200
+
+    assert sorted(log_rows()) == sorted(
+        ("snapshot", "Sole Mates", "clerk", "alice", c.code) for c in (first, second)
+    )

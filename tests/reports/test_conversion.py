@@ -66,3 +66,58 @@ def test_the_funnels_read_each_step_in_order():
 def test_an_unknown_event_is_refused():
     with pytest.raises(ValueError):
         conversion_count(shop_id=ShopFactory().pk, event="card_liked")
+
+
+def _shared_shopper(shop, *, quantity=3):
+    from customers.services import share_create
+
+    item = make_item(shop, "Running Shoes", quantity=quantity)
+    customer = make_customer("running shoes").customer
+    share_create(customer=customer, shop=shop)
+    return item, customer
+
+
+def test_a_hold_made_then_sold_counts_made_and_sold():
+    from stock.services import hold_create
+
+    sole = ShopFactory(slug="sole")
+    item, customer = _shared_shopper(sole)
+    hold_create(shop=sole, customer=customer, item_id=item.pk, quantity=1)
+
+    sale_record(shop=sole, item_id=item.pk, quantity=1, customer_code=customer.code)
+
+    assert count(sole, ConversionEvent.HOLD_MADE) == 1
+    assert count(sole, ConversionEvent.HOLD_SOLD) == 1
+    assert count(sole, ConversionEvent.HOLD_EXPIRED) == 0
+
+
+def test_a_hold_past_its_time_counts_as_expired_at_the_purge():
+    from datetime import timedelta
+
+    from stock.models import Hold
+    from stock.services import hold_create, holds_expired_purge
+
+    sole = ShopFactory(slug="sole")
+    item, customer = _shared_shopper(sole)
+    hold = hold_create(shop=sole, customer=customer, item_id=item.pk, quantity=2)
+    Hold.objects.filter(pk=hold.pk).update(until=timezone.now() - timedelta(minutes=1))
+
+    assert holds_expired_purge(now=timezone.now()) == 1
+
+    assert count(sole, ConversionEvent.HOLD_EXPIRED) == 1
+    assert count(sole, ConversionEvent.HOLD_SOLD) == 0
+
+
+def test_taking_a_card_counts_once_and_a_takeover_does_not():
+    from matching.services import card_take
+    from tests.factories import UserFactory
+
+    sole = ShopFactory(slug="sole")
+    make_item(sole, "Running Shoes")
+    customer = make_customer("running shoes").customer
+    customer_sight(kiosk=make_kiosk(sole).kiosk, customer=customer)
+
+    card_take(shop_id=sole.pk, customer=customer, clerk=UserFactory())
+    card_take(shop_id=sole.pk, customer=customer, clerk=UserFactory())
+
+    assert count(sole, ConversionEvent.CARD_TAKEN) == 1
