@@ -17,6 +17,7 @@ from mall.errors import DomainError
 from mall.permissions import validated
 from matching import engine
 from matching.selectors import items_search, search_payload
+from reports.services import demand_search_unmet
 
 #: Results per page, at most.
 MAX_LIMIT = 200
@@ -121,4 +122,9 @@ class SearchApi(APIView):
             limit=data["limit"],
             offset=data["offset"],
         )
+        if data["offset"] == 0 and (not page.hits or page.hits[0].similar):
+            # Nothing (or only similar items) anywhere: unmet demand, counted once a search.
+            demand_search_unmet(
+                q=data["q"], keywords=data["keywords"], similar_only=bool(page.hits)
+            )
         return Response(search_payload(page))

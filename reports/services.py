@@ -21,8 +21,10 @@ from django.utils import timezone
 from customers.models import Customer
 from mall.models import Shop
 from matching import engine
+from matching.index.memo import catalogue_current
+from matching.index.phrases import want_items
 from matching.models import Card
-from matching.selectors import offered_items
+from matching.selectors import synonyms_current
 from reports.models import (
     DWELL_BUCKETS,
     AccessAction,
@@ -114,42 +116,30 @@ def _want_words(name: str, keywords: Iterable[str]) -> str:
 
 
 def demand_record_unmet(*, desires: Sequence[Any], before: Iterable[Any] = ()) -> int:
-    """Count the wants being recorded that no shop has in stock now. Call it after
-    ``matching.services.desires_found_set`` (each want's ``found`` holds what matched:
-    ``matches``, and, once the similar rule exists, ``similar``, ids of items only similar).
-    A want with no exact match in stock but a similar one counts as ``similar_only``.
+    """Count the wants being recorded that no shop has in stock now (the matching index's
+    own answer, as a sighting would get it); one with only a similar item in stock counts
+    as ``similar_only``.
 
     ``before``: the wants this shopper had until now (a change of their list); those with
     the same wording are not counted again. Returns how many were counted.
     """
     known = {_want_words(d.name, d.keywords) for d in before}
-    candidates = []
+    catalogue, synonyms = catalogue_current(), synonyms_current()
+    today = _today()
+    rows = []
     for desire in desires:
         wording = _want_words(desire.name, desire.keywords)
         if not wording or wording in known:
             continue
         known.add(wording)
-        found = desire.found if isinstance(desire.found, dict) else {}
-        exact, similar = found.get("matches") or [], found.get("similar") or []
-        candidates.append((desire, wording, set(exact), set(similar)))
-    # Items that match but are sold out or expired meet nothing: one read for all wants.
-    matched = {item_id for *_, exact, similar in candidates for item_id in exact | similar}
-    in_stock = {item.pk for item in offered_items(matched)} if matched else set()
-    today = _today()
-    rows = [
-        (
-            (
-                today,
-                _want_text(desire.name) or wording,
-                DemandSource.WANT,
-                bool(in_stock & similar),
-                wording,
-            ),
-            {"count": 1},
+        exact, similar = want_items(
+            catalogue, engine.want_phrases(desire.name, desire.keywords), synonyms
         )
-        for desire, wording, exact, similar in candidates
-        if not in_stock & exact
-    ]
+        if exact.intersection_cardinality(catalogue.available):
+            continue
+        similar_only = bool(similar.intersection_cardinality(catalogue.available))
+        want = _want_text(desire.name) or wording
+        rows.append(((today, want, DemandSource.WANT, similar_only, wording), {"count": 1}))
     _counters_add(
         UnmetDemand, keys=("day", "want", "source", "similar_only"), extra=("words",), rows=rows
     )

@@ -107,18 +107,28 @@ def test_erasing_the_shopper_leaves_the_demand_count():
 
 
 def test_a_want_whose_only_stocked_match_is_similar_counts_as_similar_only():
-    from customers.models import DesiredProduct
-    from reports.services import demand_record_unmet
-
     shop = ShopFactory()
-    similar = make_item(shop, "Blue Running Shoes")
-    sold_out = make_item(shop, "Red Running Shoes", quantity=0)
-    only_similar = DesiredProduct(
-        name="red running shoes", found={"matches": [sold_out.pk], "similar": [similar.pk]}
-    )
-    met = DesiredProduct(name="blue running shoes", found={"matches": [similar.pk]})
+    make_item(shop, "Blue Running Shoes")  # similar to red running shoes (rule 7)
+    make_item(shop, "Red Running Shoes", quantity=0)  # the exact one is sold out
 
-    assert demand_record_unmet(desires=[only_similar, met]) == 1
+    make_customer("red running shoes", "blue running shoes")
 
     row = UnmetDemand.objects.get()
     assert (row.want, row.similar_only) == ("red running shoe", True)
+
+
+def test_the_search_api_counts_a_search_that_found_nothing_once(api):
+    make_item(ShopFactory(), "Blue Running Shoes")
+
+    nothing = api.get("/api/search/", {"q": "Garden Gnomes", "keywords": "lawn ornament"})
+    api.get("/api/search/", {"q": "garden gnome", "offset": 20})  # a later page: not again
+    api.get("/api/search/", {"q": "running shoes"})  # found: not unmet
+    similar = api.get("/api/search/", {"q": "red running shoes"})  # only similar
+
+    assert nothing.status_code == similar.status_code == 200
+    rows = {(r.want, r.source, r.similar_only): r.count for r in UnmetDemand.objects.all()}
+    assert rows == {
+        ("garden gnome", DemandSource.SEARCH, False): 1,
+        ("red running shoe", DemandSource.SEARCH, True): 1,
+    }
+    assert "lawn" in UnmetDemand.objects.get(want="garden gnome").words
