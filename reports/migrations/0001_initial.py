@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('customers', '0004_customer_first_seen_at'),
+        ('customers', '0005_customer_first_seen_at'),
         ('kiosks', '0002_checkin_code'),
         ('mall', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0003_desire_found'),
+        ('customers', '0004_trust'),
     ]
 
     operations = [
