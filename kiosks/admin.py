@@ -13,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from kiosks.models import Kiosk, Presence
 from kiosks.selectors import kiosk_checkin_path
 from kiosks.services import kiosk_checkin_renew, kiosk_create, kiosk_key_rotate, kiosks_revoke
+from mall.admin import PlaceOnMapMedia, place_map
 
 
 @admin.register(Kiosk)
@@ -44,14 +46,23 @@ class KioskAdmin(admin.ModelAdmin):
         "floor",
         "x",
         "y",
+        "map",
         "is_entrance",
         "is_active",
         "poster",
         "last_seen_at",
         "created_at",
     )
-    readonly_fields = ("poster", "last_seen_at", "created_at")
+    readonly_fields = ("poster", "map", "last_seen_at", "created_at")
     actions = ("revoke", "issue_new_key", "renew_checkin")
+    Media = PlaceOnMapMedia
+
+    @admin.display(description="place on the map")
+    def map(self, kiosk: Kiosk) -> SafeString:
+        if kiosk.pk and kiosk.shop_id is not None:
+            floor, x, y = kiosk.position
+            return place_map(floor, x, y)
+        return place_map(kiosk.floor, kiosk.x, kiosk.y)
 
     @admin.display(description="check-in poster")
     def poster(self, kiosk: Kiosk) -> str:

@@ -6,10 +6,37 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from kiosks.models import Kiosk
-from mall.models import Membership, Retention, Shop
+from mall.floorplan import floor_svg
+from mall.models import Floor, Landmark, Membership, Retention, Shop
+from mall.selectors import floor_plan
+from mall.services import landmarks_changed
+
+
+def place_map(floor: int | None, x: float | None, y: float | None) -> SafeString:
+    """The floor's map for a change form: a click on it sets the form's x and y
+    (``static/js/admin_place.js``); the current position is "you are here"."""
+    number = floor if floor is not None else 0
+    here = (x, y) if x is not None and y is not None else None
+    svg = floor_svg(floor_plan(number), here=here)
+    return format_html(
+        '<div class="place-map" data-floor="{}"><p class="help">Click on the map to place it'
+        " (sets x and y); change the floor to see another.</p>{}</div>",
+        number,
+        mark_safe(svg),  # built by floor_svg, every text escaped
+    )
+
+
+class PlaceOnMapMedia:
+    """The script and style of the map on the change form."""
+
+    js = ("js/admin_place.js",)
+    css = {"all": ("css/admin_place.css",)}
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,8 +80,13 @@ class ShopAdmin(admin.ModelAdmin):
     list_filter = ("floor",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "map")
     inlines = (MembershipInline, KioskInline)
+    Media = PlaceOnMapMedia
+
+    @admin.display(description="place on the map")
+    def map(self, shop: Shop) -> SafeString:
+        return place_map(shop.floor, shop.x if shop.pk else None, shop.y if shop.pk else None)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Shop]:
         return (
@@ -96,3 +128,50 @@ class RetentionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Floor)
+class FloorAdmin(admin.ModelAdmin):
+    """Floors as the maps draw them: size in metres and an optional plan image."""
+
+    list_display = ("number", "name", "width_m", "height_m", "has_image")
+    readonly_fields = ("preview",)
+
+    @admin.display(description="plan image", boolean=True)
+    def has_image(self, floor: Floor) -> bool:
+        return bool(floor.image)
+
+    @admin.display(description="map")
+    def preview(self, floor: Floor) -> SafeString:
+        if floor.pk is None:
+            return mark_safe("-")
+        return place_map(floor.number, None, None)
+
+
+@admin.register(Landmark)
+class LandmarkAdmin(admin.ModelAdmin):
+    """Landmarks that the handheld's directions start from ("12 m left of the lift")."""
+
+    list_display = ("name", "floor", "x", "y")
+    list_filter = ("floor",)
+    search_fields = ("name",)
+    readonly_fields = ("map",)
+    Media = PlaceOnMapMedia
+
+    @admin.display(description="place on the map")
+    def map(self, mark: Landmark) -> SafeString:
+        return place_map(mark.floor, mark.x if mark.pk else None, mark.y if mark.pk else None)
+
+    def save_model(
+        self, request: HttpRequest, obj: Landmark, form: ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        landmarks_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Landmark) -> None:
+        super().delete_model(request, obj)
+        landmarks_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Landmark]) -> None:
+        super().delete_queryset(request, queryset)
+        landmarks_changed()

@@ -76,3 +76,51 @@ class Retention(models.Model):
             f"wants {self.desire_days} d, shoppers {self.customer_days} d, "
             f"stock {self.stock_days} d"
         )
+
+
+class Floor(models.Model):
+    """One floor of the mall as the maps draw it: its size in metres and, when staff upload
+    one, a floor-plan image stretched over that size.
+
+    A floor without a row is still drawn, sized from its shops' positions.
+    """
+
+    #: Same numbering as ``Shop.floor``: 0 is the ground floor.
+    number = models.SmallIntegerField(
+        unique=True, validators=[MinValueValidator(-20), MaxValueValidator(200)]
+    )
+    name = models.CharField(max_length=60, blank=True, help_text="e.g. Ground floor")
+    #: Metres east of the mall's reference corner that the plan covers (x from 0).
+    width_m = models.FloatField(
+        default=100, validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    #: Metres north of the reference corner that the plan covers (y from 0).
+    height_m = models.FloatField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    #: A drawing of the floor, north up, its left edge at x = 0 and bottom edge at y = 0.
+    image = models.ImageField(upload_to="floorplans/", blank=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.name or f"Floor {self.number}"
+
+
+class Landmark(models.Model):
+    """Something a shopper can see from afar (escalator, fountain, lift, exit): text
+    directions on the handheld say where a shop is from the nearest one."""
+
+    name = models.CharField(max_length=60, help_text="e.g. escalator, fountain, north exit")
+    floor = models.SmallIntegerField(
+        default=0, validators=[MinValueValidator(-20), MaxValueValidator(200)]
+    )
+    x = models.FloatField(default=0)
+    y = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["floor", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (floor {self.floor})"

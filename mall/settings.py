@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "mall.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mall.context_processors.locale",
             ],
         },
     },
@@ -179,8 +181,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
+#: Languages the pages may be shown in (from the browser's Accept-Language, through
+#: LocaleMiddleware); translations live in ``locale/``.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+#: One date and number format per language (``mall/formats/<lang>/formats.py``).
+FORMAT_MODULE_PATH = ["mall.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+#: ISO 4217 code of the mall's prices; pages show it as a symbol ("€12.50").
+CURRENCY = os.environ.get("CURRENCY", "EUR").strip().upper() or "EUR"
 USE_I18N = True
 USE_TZ = True
 

@@ -3,12 +3,13 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from customers import apis as customer_apis
 from kiosks import apis as kiosk_apis
+from mall import views as mall_views
 from mall.handlers import off_views_thread
 from matching import apis as matching_apis
 from stock import apis as stock_apis
@@ -97,6 +98,8 @@ urlpatterns = [
     path("api/", include(api)),
     # Pages (templates + one small script each); they use the API above.
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    re_path(r"^map/(?P<floor>-?\d{1,3})\.svg$", mall_views.floor_map, name="floor-map"),
+    re_path(r"^map/(?P<floor>-?\d{1,3})/plan$", mall_views.floor_plan_image, name="floor-image"),
     path("", include("customers.urls")),
     path("", include("stock.urls")),
 ]

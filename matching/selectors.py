@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from mall.models import Shop
+from mall.selectors import place_directions
 from matching import engine, realtime
 from matching.index.catalogue import OfferedItem, OfferedShop, keywords_column
 from matching.index.memo import catalogue_current, catalogue_forget
@@ -272,7 +273,15 @@ def shop_offers(matches: list[Match], preference: str) -> list[ShopOffer]:
 
 
 def shop_payload(shop: OfferedShop) -> dict[str, Any]:
-    return {"slug": shop.slug, "name": shop.name, "floor": shop.floor, "x": shop.x, "y": shop.y}
+    return {
+        "slug": shop.slug,
+        "name": shop.name,
+        "floor": shop.floor,
+        "x": shop.x,
+        "y": shop.y,
+        # Words for a screen with no map (the handheld): "Floor 1, 12 m left of the lift".
+        "directions": place_directions(floor=shop.floor, x=shop.x, y=shop.y),
+    }
 
 
 def offer_payload(offer: ShopOffer) -> dict[str, Any]:

@@ -116,6 +116,9 @@ def format_results(results: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -
                 + (f", {more} more here" if isinstance(more, int) and more > 0 else "")
                 + ")"
             )
+            # The handheld has no map: where the shop is, from the nearest landmark.
+            if isinstance(shop.get("directions"), str) and shop["directions"]:
+                lines.append(f"     {shop['directions']}")
     return "\n".join(lines)
 
 

@@ -189,3 +189,25 @@ export class CardBoard {
     }
   }
 }
+
+// Prices and dates in the page's language and the mall's currency (set on <html> from
+// LANGUAGE_CODE and CURRENCY), as the server's templates write them.
+const root = document.documentElement;
+const locale = root.lang || "en";
+let moneyFormat = null;
+export function money(decimal) {
+  try {
+    moneyFormat = moneyFormat || new Intl.NumberFormat(locale, { style: "currency", currency: root.dataset.currency || "EUR" });
+    return moneyFormat.format(Number(decimal));
+  } catch (error) {
+    return String(decimal);
+  }
+}
+
+export function dateTime(iso) {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: root.dataset.timeZone || undefined }).format(new Date(iso));
+}
+
+export function date(iso) {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: root.dataset.timeZone || undefined }).format(new Date(iso));
+}

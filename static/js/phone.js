@@ -1,7 +1,8 @@
 // Phone page: the live ranked list (/ws/me/), what shops keep for the shopper (holds) and
 // offer instead (alternatives), wants, sharing, requests, erasure. The paired session
 // authorises the API calls; no token is ever held by this page.
-import { api, chime, liveSocket, pageData, showStatus, unlockSound } from "./live.js";
+import { api, chime, liveSocket, money, pageData, showStatus, unlockSound } from "./live.js";
+import { drawMaps, listPins } from "./map.js";
 import { wireSearch } from "./search.js";
 
 const profile = pageData("profile");
@@ -18,30 +19,39 @@ function element(tag, className, text) {
   return node;
 }
 
+let at = profile.at;
+const maps = document.getElementById("maps");
+
+function offerLine(offer, pin) {
+  const item = element("li", "offer");
+  item.dataset.shop = offer.shop.slug;
+  item.dataset.pin = pin;
+  const badge = element("span", "pin-no", String(pin));
+  badge.title = `Pin ${pin} on the map`;
+  const name = element("strong", "shop", offer.shop.name);
+  const price = element("span", "price", money(offer.item.price));
+  const left = offer.item.quantity === 1 ? "1 left" : `${offer.item.quantity} left`;
+  const more = offer.more_here ? ` · ${offer.more_here} more here` : "";
+  const what = element("span", "item", `${offer.item.name}${offer.similar ? " (similar)" : ""} · ${left}${more}`);
+  const where = element("span", "where", `${offer.shop.directions || `Floor ${offer.shop.floor}`} · ${Math.round(offer.distance_m)} m from you`);
+  item.append(badge, name, price, what, where);
+  return item;
+}
+
 function renderResults(list) {
   const changed = lastResults !== null && JSON.stringify(list) !== JSON.stringify(lastResults);
   lastResults = list;
+  const pins = new Map(listPins(list).map((pin) => [pin.slug, pin.number]));
   results.replaceChildren();
   for (const result of list) {
     const block = element("div", "result");
     block.dataset.desire = result.desire.name;
     block.append(element("h3", "", result.desire.name));
     if (!result.offers.length) {
-      block.append(element("p", "hint", "No shop has it right now."));
+      block.append(element("p", "hint", "No shop has it right now. Your list updates as soon as one does."));
     }
     const offers = element("ol", "offers");
-    for (const offer of result.offers) {
-      const item = element("li", "offer");
-      item.dataset.shop = offer.shop.slug;
-      const more = offer.more_here ? ` · ${offer.more_here} more here` : "";
-      item.append(
-        element("strong", "shop", offer.shop.name),
-        element("span", "price", offer.item.price),
-        element("span", "item", `${offer.item.name}${offer.similar ? " (similar)" : ""}${more}`),
-        element("span", "where", `floor ${offer.shop.floor} · ${Math.round(offer.distance_m)} m`),
-      );
-      offers.append(item);
-    }
+    for (const offer of result.offers) offers.append(offerLine(offer, pins.get(offer.shop.slug)));
     block.append(offers);
     const hidden = (result.shops_total || 0) - result.offers.length;
     if (hidden > 0) block.append(element("p", "hint", `and ${hidden} more shop${hidden > 1 ? "s" : ""}`));
@@ -50,7 +60,12 @@ function renderResults(list) {
     }
     results.append(block);
   }
-  if (!list.length) results.append(element("p", "hint", "No wanted products."));
+  if (!list.length) {
+    results.append(element("p", "hint", at
+      ? "You want nothing right now: add a product below."
+      : "Scan the QR code on any shop's screen to check in and see where your products are."));
+  }
+  drawMaps(maps, list, at);
   if (changed) {
     chime();
     results.classList.remove("flash");
@@ -144,6 +159,13 @@ function renderShares(list) {
     item.append(withdraw);
     return item;
   }));
+}
+
+// A pushed list may come from a new place: ask where we are now, then draw.
+async function refreshAndRender(list) {
+  const answer = await api("GET", "/api/me/");
+  if (answer.ok) at = answer.data.at;
+  renderResults(list);
 }
 
 function showErased() {
@@ -260,17 +282,19 @@ document.getElementById("leaving").addEventListener("click", async () => {
   message.textContent = answer.ok
     ? `Goodbye! Shops no longer see you. Your data is deleted in ${minutes} minutes unless you check in again.`
     : answer.message;
-  if (answer.ok) renderResults([]);
+  if (answer.ok) { at = null; renderResults([]); }
 });
 
 document.getElementById("sound-on").addEventListener("click", (event) => {
   unlockSound();
-  event.target.textContent = "Sound is on";
+  event.target.textContent = "Sound alerts on";
+  event.target.setAttribute("aria-pressed", "true");
 });
 
+renderResults(profile.results || []);
 socket = liveSocket("/ws/me/", {
   onMessage: (message) => {
-    if (message.type === "shops.update") renderResults(message.results);
+    if (message.type === "shops.update") refreshAndRender(message.results);
     else if (message.type === "request.reply") { chime(); loadRequests(); }
     else if (message.type === "holds.update") applyServing(message.holds, message.alternatives);
     else if (message.type === "alternative.new") chime();

@@ -205,3 +205,32 @@ def test_entrance_shopper_carries_a_handheld_cancels_all_wants_then_erases(
     assert "deleted" in outputs["erase"]
     assert not Customer.objects.filter(pk=shopper.customer.pk).exists()
     assert TokenFile(token_file).load() is None
+
+
+def test_results_say_where_each_shop_is_in_words_under_its_line() -> None:
+    # Given an offer whose shop comes with directions from the nearest landmark
+    results = [
+        {
+            "desire": {"id": 1, "name": "umbrella"},
+            "offers": [
+                {
+                    "shop": {
+                        "slug": "r",
+                        "name": "Rain Shop",
+                        "floor": 1,
+                        "x": 30,
+                        "y": 10,
+                        "directions": "Floor 1, 12 m left of the escalator",
+                    },
+                    "item": {"id": 1, "name": "Umbrella", "price": "12.00", "quantity": 2},
+                    "distance_m": 44,
+                }
+            ],
+        }
+    ]
+    # When formatted / Then the directions follow the shop's line
+    assert format_results(results).splitlines() == [
+        "umbrella:",
+        "  1. Rain Shop (floor 1, 44 m) - Umbrella 12.00 (2 left)",
+        "     Floor 1, 12 m left of the escalator",
+    ]

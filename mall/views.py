@@ -1,0 +1,32 @@
+"""Map pages: a floor of the mall as SVG, and its plan image. Public: shop positions are
+on every sign in the mall."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from mall.errors import NotFound
+from mall.floorplan import floor_svg
+from mall.selectors import floor_image, floor_plan
+
+
+@require_GET
+@cache_control(max_age=60)
+def floor_map(request: HttpRequest, floor: str) -> HttpResponse:
+    """``/map/<floor>.svg``: the floor with its shops and landmarks (no pins: the phone
+    page draws the shopper's own on it)."""
+    svg = floor_svg(floor_plan(int(floor)))
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=300)
+def floor_plan_image(request: HttpRequest, floor: str) -> FileResponse:
+    """``/map/<floor>/plan``: the plan image staff uploaded (404 without one)."""
+    try:
+        plan = floor_image(int(floor))
+    except NotFound as error:
+        raise Http404(str(error)) from error
+    return FileResponse(plan.image.open("rb"))
