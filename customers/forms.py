@@ -19,7 +19,9 @@ class RegistrationForm(forms.Form):
     (``want_name``, ``want_keywords``, ``want_level``), one entry per row of the page, so
     the page can add rows without a formset's management form."""
 
-    payment_method = forms.ChoiceField(choices=PaymentMethod.choices, widget=forms.RadioSelect)
+    payment_method = forms.ChoiceField(
+        choices=PaymentMethod.choices, initial=PaymentMethod.CARD, widget=forms.RadioSelect
+    )
     ranking = forms.ChoiceField(
         choices=Ranking.choices, initial=Ranking.NEAREST, widget=forms.RadioSelect
     )

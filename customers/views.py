@@ -35,7 +35,7 @@ from kiosks.selectors import kiosk_by_checkin_code, kiosk_for_entrance
 from kiosks.services import RegistrationAt, customer_checkin, customer_register_at
 from mall.api_errors import error_body
 from mall.errors import DomainError, NotFound
-from mall.floorplan import floor_svg, list_pin_floors, list_pins
+from mall.floorplan import floor_name, floor_svg, list_pin_floors, list_pins
 from mall.parsers import json_loads
 from mall.selectors import floor_plan, retention_current, shops_all
 from mall.throttles import form_throttle_wait
@@ -150,7 +150,9 @@ def kiosk_done(request: HttpRequest) -> HttpResponse:
         return redirect("kiosk")
     # The ticket goes in the fragment: browsers never send it, so no log ever holds it.
     pair_url = f"{request.build_absolute_uri(reverse('me-pair'))}#{result['ticket']}"
-    qr_svg = segno.make(pair_url, error="m").svg_inline(scale=5, border=2, dark="#111")
+    qr_svg = segno.make(pair_url, error="m").svg_inline(
+        scale=5, border=2, dark="#111", omitsize=True
+    )
     again = reverse("kiosk")
     if result.get("kiosk"):
         again += "?" + urlencode({"kiosk": result["kiosk"]})
@@ -188,8 +190,8 @@ def _list_maps(results: list[dict[str, Any]], at: dict[str, Any] | None) -> list
     order = ([at["floor"]] if at else []) + [f for f in floors if not at or f != at["floor"]]
     maps = []
     for number in order:
-        plan = floor_plan(number)
         here = (at["x"], at["y"]) if at and at["floor"] == number else None
+        plan = floor_plan(number, also=(here,) if here else ())
         svg = floor_svg(plan, pins=floors.get(number, []), here=here)
         maps.append({"floor": number, "title": plan.title, "here": here is not None, "svg": svg})
     return maps
@@ -261,7 +263,9 @@ def me_page(request: HttpRequest) -> HttpResponse:
         {
             "customer": customer,
             "profile": json.loads(json.dumps(me_profile(customer), default=str)),
-            "shops": [{"slug": s.slug, "name": s.name, "floor": s.floor} for s in shops_all()],
+            "shops": [
+                {"slug": s.slug, "name": s.name, "where": floor_name(s.floor)} for s in shops_all()
+            ],
             "page": {"grace_minutes": max(1, round(settings.DEPARTURE_GRACE / 60))},
             "looked_at_by": access_looked_at_by(customer=customer),
         },

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 #: Metres of empty border around the shops of a floor without a plan.
-MARGIN_M = 8.0
+MARGIN_M = 10.0
 #: Distance under which a shop is "by" a landmark rather than some metres from it.
 BY_THE_M = 4.0
 
@@ -146,33 +146,33 @@ def floor_svg(
             f' x="{px(0)}" y="{py(plan.image_height_m)}" width="{_num(plan.image_width_m)}"'
             f' height="{_num(plan.image_height_m)}" preserveAspectRatio="none"/>'
         )
-    font = _num(2.6 * scale)
+    font = _num(4.2 * scale)
     parts.append('<g class="shops">')
     for shop in plan.shops:
         parts.append(
             f'<g class="shop" data-shop="{escape(shop.slug)}">'
-            f'<circle cx="{px(shop.x)}" cy="{py(shop.y)}" r="{_num(1.2 * scale)}" fill="#8a93a0"/>'
-            f'<text x="{px(shop.x)}" y="{py(shop.y - 3.6 * scale)}" font-size="{font}"'
+            f'<circle cx="{px(shop.x)}" cy="{py(shop.y)}" r="{_num(1.6 * scale)}" fill="#6b7380"/>'
+            f'<text x="{px(shop.x)}" y="{py(shop.y + 5.2 * scale)}" font-size="{font}"'
             f' text-anchor="middle" fill="#3d434c">{escape(shop.name)}</text></g>'
         )
     parts.append("</g>")
     parts.append('<g class="landmarks">')
     for mark in plan.landmarks:
-        size = 1.6 * scale
+        size = 2.2 * scale
         x, y = mark.x - plan.left, plan.top - mark.y
         parts.append(
             f'<g class="landmark"><path d="M{_num(x)} {_num(y - size)} L{_num(x + size)} {_num(y)}'
             f' L{_num(x)} {_num(y + size)} L{_num(x - size)} {_num(y)} Z" fill="#6b4fa8"/>'
-            f'<text x="{_num(x)}" y="{_num(y + size + 2.6 * scale)}" font-size="{font}"'
+            f'<text x="{_num(x)}" y="{_num(y + size + 4.4 * scale)}" font-size="{font}"'
             f' text-anchor="middle" fill="#4b347f" font-style="italic">'
             f"{escape(mark.name)}</text></g>"
         )
     parts.append("</g>")
     if here is not None:
         parts.append(
-            f'<g class="here"><circle cx="{px(here[0])}" cy="{py(here[1])}" r="{_num(2.4 * scale)}"'
-            f' fill="#d1242f" stroke="#fff" stroke-width="{_num(0.6 * scale)}"/>'
-            f'<text x="{px(here[0])}" y="{py(here[1] + 4 * scale)}" font-size="{font}"'
+            f'<g class="here"><circle cx="{px(here[0])}" cy="{py(here[1])}" r="{_num(3.2 * scale)}"'
+            f' fill="#d1242f" stroke="#fff" stroke-width="{_num(0.8 * scale)}"/>'
+            f'<text x="{px(here[0])}" y="{py(here[1] + 5.4 * scale)}" font-size="{font}"'
             f' text-anchor="middle" fill="#a1121c" font-weight="700">You are here</text></g>'
         )
     parts.append('<g class="pins">')
@@ -188,9 +188,9 @@ def pin_svg(pin: Pin, *, plan: FloorPlan) -> str:
     return (
         f'<g class="pin" data-number="{pin.number}" data-shop="{escape(pin.slug)}">'
         f"<title>{pin.number}. {escape(pin.name)}</title>"
-        f'<circle cx="{x}" cy="{y}" r="{_num(2.6 * scale)}" fill="#0b57a4" stroke="#fff"'
-        f' stroke-width="{_num(0.5 * scale)}"/>'
-        f'<text x="{x}" y="{y}" dy="0.35em" font-size="{_num(3 * scale)}" text-anchor="middle"'
+        f'<circle cx="{x}" cy="{y}" r="{_num(4 * scale)}" fill="#0b57a4" stroke="#fff"'
+        f' stroke-width="{_num(0.7 * scale)}"/>'
+        f'<text x="{x}" y="{y}" dy="0.35em" font-size="{_num(4.8 * scale)}" text-anchor="middle"'
         f' fill="#fff" font-weight="700">{pin.number}</text></g>'
     )
 

@@ -70,15 +70,16 @@ def place_directions(*, floor: int, x: float, y: float) -> str:
     )
 
 
-def floor_plan(number: int) -> FloorPlan:
-    """Floor ``number`` as the maps draw it: its shops, landmarks, size and plan image."""
+def floor_plan(number: int, *, also: tuple[tuple[float, float], ...] = ()) -> FloorPlan:
+    """Floor ``number`` as the maps draw it: its shops, landmarks, size and plan image;
+    big enough to take in the points ``also`` (where the shopper is)."""
     floor = Floor.objects.filter(number=number).first()
     shops = tuple(
         Spot(name=shop.name, x=shop.x, y=shop.y, slug=shop.slug)
         for shop in Shop.objects.filter(floor=number).order_by("name")
     )
     landmarks = tuple(spot for f, spot in landmarks_all() if f == number)
-    points = [(s.x, s.y) for s in shops + landmarks]
+    points = [(s.x, s.y) for s in shops + landmarks] + list(also)
     left, bottom, width, height = plan_bounds(
         points,
         width=floor.width_m if floor else None,

@@ -16,8 +16,15 @@ from mall.selectors import floor_image, floor_plan
 @cache_control(max_age=60)
 def floor_map(request: HttpRequest, floor: str) -> HttpResponse:
     """``/map/<floor>.svg``: the floor with its shops and landmarks (no pins: the phone
-    page draws the shopper's own on it)."""
-    svg = floor_svg(floor_plan(int(floor)))
+    page draws the shopper's own on it); ``?x=&y=`` makes room for the shopper's place."""
+    also: tuple[tuple[float, float], ...] = ()
+    try:
+        x, y = float(request.GET["x"]), float(request.GET["y"])
+        if abs(x) <= 100_000 and abs(y) <= 100_000:
+            also = ((x, y),)
+    except (KeyError, ValueError):
+        pass
+    svg = floor_svg(floor_plan(int(floor), also=also))
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 

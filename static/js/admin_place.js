@@ -24,10 +24,10 @@
     const circle = document.createElementNS(SVG, "circle");
     circle.setAttribute("cx", position.x - Number(svg.dataset.left));
     circle.setAttribute("cy", Number(svg.dataset.top) - position.y);
-    circle.setAttribute("r", 2.4 * scale);
+    circle.setAttribute("r", 3.2 * scale);
     circle.setAttribute("fill", "#d1242f");
     circle.setAttribute("stroke", "#fff");
-    circle.setAttribute("stroke-width", 0.6 * scale);
+    circle.setAttribute("stroke-width", 0.8 * scale);
     group.append(circle);
     svg.append(group);
   }

@@ -1,7 +1,7 @@
-// Clerk dashboard: live cards (take one, hold for them), shoppers who shared, holds and
-// alternatives, barcode scan (restock or sell), sale, look-up by code, stock, CSV import,
-// requests.
-import { CardBoard, api, chime, liveSocket, pageData, showStatus, since } from "./live.js";
+// Clerk dashboard: live cards (this shop's matching items with a one-tap sale or hold; take
+// the card; offer another item), shoppers who shared, holds and alternatives, barcode scan
+// (restock or sell), sale by barcode or name, look-up by code, stock, CSV import, requests.
+import { CardBoard, api, chime, clock, date, liveSocket, money, pageData, showStatus, since } from "./live.js";
 
 const page = pageData("page");
 const base = `/api/shops/${page.slug}`;
@@ -14,11 +14,64 @@ function element(tag, className, text) {
   return node;
 }
 
+// Where the clerk is looking: a message over the page for a few seconds, and in the card
+// too while it is still there.
+let toastTimer = null;
+function toast(text, state) {
+  const box = $("toast");
+  box.textContent = text;
+  box.dataset.state = state;
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.hidden = true; }, 6000);
+}
+
+function saleText(sold, name) {
+  const fulfilled = sold.wants_fulfilled
+    ? ` ${sold.wants_fulfilled === 1 ? "1 want" : `${sold.wants_fulfilled} wants`} fulfilled.`
+    : "";
+  return `Sold ${sold.quantity} × ${name}; ${sold.remaining} left.${fulfilled}`;
+}
+
+async function sell(item, { customer = "", quantity = 1, where = null } = {}) {
+  const body = { item: item.id, quantity };
+  if (customer) body.customer = customer;
+  const sold = await api("POST", `${base}/sales/`, body);
+  const text = sold.ok ? saleText(sold.data, item.name) : sold.message;
+  const state = sold.ok ? "ok" : "error";
+  toast(text, state);
+  if (where && where.isConnected) {
+    let line = where.querySelector(".sale-result");
+    if (!line) { line = element("p", "sale-result message"); line.setAttribute("role", "status"); where.querySelector(".about").append(line); }
+    line.textContent = text;
+    line.dataset.state = state;
+  }
+  if (sold.ok) loadStock();
+  return sold;
+}
+
 // Cards -----------------------------------------------------------------------------------
 const board = new CardBoard($("cards"), {
   onChange: (message, count) => {
     $("card-count").textContent = count;
     if (message.type === "card.show") chime();
+  },
+  itemActions: (card, match, node) => {
+    const button = element("button", "primary sell-item", "Sell this to them");
+    button.type = "button";
+    button.setAttribute("aria-label", `Sell ${match.name} to ${card.customer}`);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      await sell(match, { customer: card.customer, where: node });
+      button.disabled = false;
+    });
+    const keep = element("button", "secondary hold-item", "Hold");
+    keep.type = "button";
+    keep.setAttribute("aria-label", `Hold ${match.name} for ${card.customer}`);
+    keep.addEventListener("click", () => holdFor(card.customer, match.id));
+    const both = element("div", "item-actions");
+    both.append(button, keep);
+    return both;
   },
   actions: (card) => {
     const actions = element("div", "actions");
@@ -26,19 +79,22 @@ const board = new CardBoard($("cards"), {
     take.type = "button";
     take.addEventListener("click", async () => {
       const answer = await api("POST", `${base}/cards/${card.customer}/take/`);
-      if (!answer.ok) alert(answer.message);
+      if (!answer.ok) toast(answer.message, "error");
     });
     const keep = element("button", "secondary hold", "Hold for them");
     keep.type = "button";
     keep.addEventListener("click", () => holdFor(card.customer));
-    const sell = element("button", "secondary sell", `Sell to ${card.customer}`);
-    sell.type = "button";
-    sell.addEventListener("click", () => {
+    const instead = element("button", "secondary offer", "Offer another item");
+    instead.type = "button";
+    instead.addEventListener("click", () => offerTo(card.customer));
+    const other = element("button", "secondary sell", "Sell another item");
+    other.type = "button";
+    other.addEventListener("click", () => {
       $("sale-customer").value = card.customer;
       $("sale-panel").scrollIntoView({ behavior: "smooth" });
       $("sale-barcode").focus();
     });
-    actions.append(take, keep, sell);
+    actions.append(take, keep, instead, other);
     return actions;
   },
 });
@@ -93,8 +149,9 @@ function fillItems(select) {
   if (chosen) select.value = chosen;
 }
 
-function holdFor(code) {
+function holdFor(code, item = null) {
   $("hold-customer").value = code;
+  if (item !== null) $("hold-item").value = String(item);
   $("serve-panel").scrollIntoView({ behavior: "smooth" });
   $("hold-item").focus();
 }
@@ -142,7 +199,7 @@ $("hold-form").addEventListener("submit", async (event) => {
   const message = $("hold-message");
   message.dataset.state = answer.ok ? "ok" : "error";
   if (!answer.ok) { message.textContent = answer.message; return; }
-  const when = new Date(answer.data.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const when = clock(answer.data.until);
   message.textContent = `Kept ${answer.data.quantity} × ${answer.data.item.name} for ${answer.data.customer} until ${when}.`;
   loadHolds();
   loadStock();
@@ -173,7 +230,7 @@ async function loadHolds() {
   $("holds").replaceChildren(...answer.data.map((hold) => {
     const row = element("li", "hold-row");
     row.dataset.hold = hold.id;
-    const until = new Date(hold.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const until = clock(hold.until);
     row.append(element("span", "", `${hold.quantity} × ${hold.item.name} for ${hold.customer} until ${until} `));
     const cancel = element("button", "link danger", "Cancel");
     cancel.type = "button";
@@ -215,7 +272,7 @@ $("scan-form").addEventListener("submit", async (event) => {
   const box = element("div", "scan-found");
   const show = (item) => {
     box.replaceChildren(element("strong", "name", item.name),
-      element("p", "", `${item.quantity} on the shelf, ${item.free} free · ${item.price}`));
+      element("p", "", `${item.quantity} on the shelf, ${item.free} free · ${money(item.price)}`));
   };
   show(found.data);
   const count = element("input");
@@ -253,41 +310,55 @@ $("scan-form").addEventListener("submit", async (event) => {
   result.append(box, row, message);
 });
 
-// Sale: a barcode scanner types the code and presses Enter ---------------------------------
+// Sale: a barcode scanner types the code and presses Enter; a name lists the choices ------
 const saleMessage = $("sale-message");
+const saleChoices = $("sale-choices");
 $("sale-form").addEventListener("submit", (event) => event.preventDefault());
+
+async function sellFromForm(item) {
+  saleChoices.replaceChildren();
+  const customer = $("sale-customer").value.trim();
+  const sold = await sell(item, { customer, quantity: Number($("sale-quantity").value) || 1 });
+  saleMessage.textContent = sold.ok ? saleText(sold.data, item.name) : sold.message;
+  saleMessage.dataset.state = sold.ok ? "ok" : "error";
+  if (sold.ok) {
+    $("sale-customer").value = "";
+    $("sale-quantity").value = "1";
+  }
+  $("sale-barcode").focus();
+}
+
 $("sale-barcode").addEventListener("keydown", async (event) => {
   if (event.key !== "Enter") return;
   event.preventDefault();
   const input = event.target;
-  const code = input.value.trim();
-  if (!code) return;
-  input.value = "";
-  const found = await api("GET", `${base}/stock/?q=${encodeURIComponent(code)}`);
-  if (!found.ok) { saleMessage.textContent = found.message; return; }
-  const items = found.data.filter((item) => item.barcode === code);
-  const item = items[0] || (found.data.length === 1 ? found.data[0] : null);
-  if (!item) {
-    saleMessage.textContent = `No item with barcode ${code}.`;
+  const text = input.value.trim();
+  if (!text) return;
+  saleChoices.replaceChildren();
+  const found = await api("GET", `${base}/stock/?q=${encodeURIComponent(text)}`);
+  if (!found.ok) { saleMessage.textContent = found.message; saleMessage.dataset.state = "error"; return; }
+  const byBarcode = found.data.find((item) => item.barcode === text);
+  if (byBarcode) {
+    input.value = "";
+    await sellFromForm(byBarcode);
+    return;
+  }
+  if (!found.data.length) {
+    saleMessage.textContent = /^\d+$/.test(text)
+      ? `No item here has the barcode ${text}.`
+      : `No item here is called “${text}”.`;
     saleMessage.dataset.state = "error";
     return;
   }
-  const customer = $("sale-customer").value.trim();
-  const body = { item: item.id, quantity: Number($("sale-quantity").value) || 1 };
-  if (customer) body.customer = customer;
-  const sold = await api("POST", `${base}/sales/`, body);
-  if (sold.ok) {
-    const fulfilled = sold.data.wants_fulfilled ? `, ${sold.data.wants_fulfilled} want(s) fulfilled` : "";
-    saleMessage.textContent = `Sold ${sold.data.quantity} × ${item.name}; ${sold.data.remaining} left${fulfilled}.`;
-    saleMessage.dataset.state = "ok";
-    $("sale-customer").value = "";
-    $("sale-quantity").value = "1";
-    loadStock();
-  } else {
-    saleMessage.textContent = sold.message;
-    saleMessage.dataset.state = "error";
-  }
-  input.focus();
+  saleMessage.textContent = found.data.length === 1 ? "Tap the item to sell it:" : `${found.data.length} items match; tap the one to sell:`;
+  saleMessage.dataset.state = "";
+  saleChoices.replaceChildren(...found.data.slice(0, 8).map((item) => {
+    const choice = element("button", "secondary choice-item", `${item.name} · ${money(item.price)} · ${item.quantity} in stock`);
+    choice.type = "button";
+    choice.disabled = item.quantity < 1;
+    choice.addEventListener("click", () => { input.value = ""; sellFromForm(item); });
+    return choice;
+  }));
 });
 
 // Look-up: the shopper shows their code, so it counts as sharing with this shop ------------
@@ -329,15 +400,18 @@ async function loadStock() {
     row.append(
       element("td", "name", item.name),
       element("td", "qty", String(item.quantity)),
-      element("td", "price", item.price),
+      element("td", "price", money(item.price)),
       element("td", "barcode", item.barcode),
-      element("td", "until", new Date(item.expires_at).toLocaleDateString()),
+      element("td", "until", date(item.expires_at)),
     );
+    ["Name", "Quantity", "Price", "Barcode", "Valid until"].forEach((label, index) => {
+      row.children[index].dataset.label = label;
+    });
     const actions = element("td", "actions");
-    const edit = element("button", "link", "Edit");
+    const edit = element("button", "secondary", "Edit");
     edit.type = "button";
     edit.addEventListener("click", () => editItem(item));
-    const remove = element("button", "link danger", "Delete");
+    const remove = element("button", "danger", "Delete");
     remove.type = "button";
     remove.addEventListener("click", async () => {
       if (!confirm(`Delete ${item.name}?`)) return;
@@ -400,7 +474,8 @@ $("import-form").addEventListener("submit", async (event) => {
   const answer = await api("POST", `/shop/${page.slug}/stock/import/`, form);
   report.replaceChildren();
   if (answer.ok) {
-    report.append(element("p", "ok", `Imported ${answer.data.imported} item(s).`));
+    const count = answer.data.imported;
+    report.append(element("p", "ok", `Imported ${count} item${count === 1 ? "" : "s"}.`));
     loadStock();
     return;
   }

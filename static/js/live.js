@@ -96,21 +96,35 @@ const PAYMENT = { cash: "Cash", card: "Card", mobile: "Mobile", other: "Other" }
 
 // The live cards of one shop: applies cards.snapshot / card.show / card.withdraw, and
 // card.taken (who serves the shopper) / hold.update (what the shop keeps for them).
+// Cards keep their place: a new card goes at the end, an updated one stays where it is,
+// and the order changes only when one leaves (a screen read from across the shop must not
+// reshuffle under the reader's eyes).
 export class CardBoard {
-  constructor(container, { onChange = () => {}, actions = null } = {}) {
+  constructor(container, { onChange = () => {}, actions = null, itemActions = null, emptyText = "No matching shopper nearby." } = {}) {
     this.container = container;
     this.template = document.getElementById("card-template");
     this.cards = new Map();
+    this.nodes = new Map();
+    this.json = new Map(); // what each node was drawn from
     this.onChange = onChange;
     this.actions = actions;
+    this.itemActions = itemActions;
+    this.emptyText = emptyText;
+    this.empty = container.querySelector(".empty-state, .empty");
     setInterval(() => this.refreshTimes(), 10000);
   }
 
   apply(message) {
     if (message.type === "cards.snapshot") {
-      this.cards = new Map(message.cards.map((card) => [card.customer, card]));
+      const ordered = [...message.cards].sort((a, b) => Date.parse(a.seen_at) - Date.parse(b.seen_at));
+      // Cards already shown keep their place; the rest follow, oldest first.
+      const known = ordered.filter((card) => this.cards.has(card.customer));
+      const fresh = ordered.filter((card) => !this.cards.has(card.customer));
+      const keep = [...this.cards.keys()].filter((code) => known.some((card) => card.customer === code));
+      const byCode = new Map(ordered.map((card) => [card.customer, card]));
+      this.cards = new Map([...keep.map((code) => [code, byCode.get(code)]), ...fresh.map((card) => [card.customer, card])]);
     } else if (message.type === "card.show") {
-      this.cards.set(message.card.customer, message.card);
+      this.cards.set(message.card.customer, message.card); // Map.set keeps an existing key's place
     } else if (message.type === "card.withdraw") {
       this.cards.delete(message.customer);
     } else if (message.type === "card.taken" || message.type === "hold.update") {
@@ -127,13 +141,33 @@ export class CardBoard {
   }
 
   render() {
-    const ordered = [...this.cards.values()].sort((a, b) => Date.parse(b.seen_at) - Date.parse(a.seen_at));
-    this.container.replaceChildren(...ordered.map((card) => this.element(card)));
-    if (!ordered.length) {
+    for (const [code, node] of this.nodes) {
+      if (!this.cards.has(code)) { node.remove(); this.nodes.delete(code); this.json.delete(code); }
+    }
+    let previous = null;
+    for (const [code, card] of this.cards) {
+      const json = JSON.stringify(card);
+      let node = this.nodes.get(code);
+      if (!node || this.json.get(code) !== json) {
+        const fresh = this.element(card);
+        this.json.set(code, json);
+        if (node) { fresh.classList.add("updated"); node.replaceWith(fresh); }
+        node = fresh;
+        this.nodes.set(code, node);
+      }
+      const expected = previous ? previous.nextElementSibling : this.container.firstElementChild;
+      if (node !== expected) {
+        if (previous) previous.after(node); else this.container.prepend(node);
+      }
+      previous = node;
+    }
+    if (this.empty) this.empty.hidden = this.cards.size > 0;
+    else if (!this.cards.size && !this.container.querySelector(".empty")) {
       const empty = document.createElement("p");
       empty.className = "hint empty";
-      empty.textContent = "No matching shopper nearby.";
+      empty.textContent = this.emptyText;
       this.container.append(empty);
+      this.empty = empty;
     }
   }
 
@@ -158,6 +192,7 @@ export class CardBoard {
       level.className = `level level-${desire.level}`;
       level.textContent = "●".repeat(desire.level) + "○".repeat(5 - desire.level);
       level.title = `wants it ${desire.level}/5`;
+      level.setAttribute("aria-label", `wants it ${desire.level} out of 5`);
       item.append(level);
       wants.append(item);
     }
@@ -169,17 +204,42 @@ export class CardBoard {
     }
     const holds = node.querySelector(".holds");
     for (const hold of card.holds || []) {
-      const until = new Date(hold.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      const until = clock(hold.until);
       const item = document.createElement("li");
       item.textContent = `Kept: ${hold.quantity} × ${hold.item.name} until ${until}`;
       holds.append(item);
+    }
+    const items = node.querySelector(".items");
+    if (items) {
+      for (const match of card.items || []) {
+        const line = document.createElement("li");
+        line.dataset.item = match.id;
+        const name = document.createElement("span");
+        name.className = "item-name";
+        name.textContent = match.name + (match.similar ? " (similar)" : "");
+        const price = document.createElement("strong");
+        price.className = "item-price";
+        price.textContent = money(match.price);
+        const stock = document.createElement("span");
+        stock.className = "item-stock";
+        stock.textContent = `${match.quantity} available`;
+        line.append(name, price, stock);
+        if (match.barcode) {
+          const barcode = document.createElement("span");
+          barcode.className = "item-barcode";
+          barcode.textContent = match.barcode;
+          line.append(barcode);
+        }
+        if (this.itemActions) line.append(this.itemActions(card, match, node));
+        items.append(line);
+      }
     }
     node.querySelector(".kiosk").textContent = card.seen_at_kiosk ? `seen at ${card.seen_at_kiosk}` : "seen";
     node.querySelector(".distance").textContent = `${Math.round(card.distance_m)} m away`;
     const time = node.querySelector(".since");
     time.dateTime = card.seen_at;
     time.textContent = since(card.seen_at);
-    if (this.actions) node.querySelector(".about").append(this.actions(card));
+    if (this.actions) node.querySelector(".about").append(this.actions(card, node));
     return node;
   }
 
@@ -206,6 +266,10 @@ export function money(decimal) {
 
 export function dateTime(iso) {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: root.dataset.timeZone || undefined }).format(new Date(iso));
+}
+
+export function clock(iso) {
+  return new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone: root.dataset.timeZone || undefined }).format(new Date(iso));
 }
 
 export function date(iso) {

@@ -23,14 +23,15 @@ export function floorName(number) {
   return `Floor ${number}`;
 }
 
-function floorSvg(number) {
-  if (!floors.has(number)) {
-    floors.set(number, fetch(`/map/${number}.svg`).then((response) => {
+function floorSvg(number, here) {
+  const key = here ? `${number}@${here.x},${here.y}` : String(number);
+  if (!floors.has(key)) {
+    floors.set(key, fetch(`/map/${number}.svg${here ? `?${new URLSearchParams({ x: here.x, y: here.y })}` : ""}`).then((response) => {
       if (!response.ok) throw new Error(`map ${number}: ${response.status}`);
       return response.text();
     }));
   }
-  return floors.get(number);
+  return floors.get(key);
 }
 
 function node(tag, attributes, text) {
@@ -49,8 +50,8 @@ function place(svg, pins, here) {
   if (here) {
     const group = node("g", { class: "here" });
     group.append(
-      node("circle", { cx: here.x - left, cy: top - here.y, r: 2.4 * scale, fill: "#d1242f", stroke: "#fff", "stroke-width": 0.6 * scale }),
-      node("text", { x: here.x - left, y: top - here.y - 4 * scale, "font-size": 2.6 * scale, "text-anchor": "middle", fill: "#a1121c", "font-weight": 700 }, "You are here"),
+      node("circle", { cx: here.x - left, cy: top - here.y, r: 3.2 * scale, fill: "#d1242f", stroke: "#fff", "stroke-width": 0.8 * scale }),
+      node("text", { x: here.x - left, y: top - here.y - 5.4 * scale, "font-size": 4.2 * scale, "text-anchor": "middle", fill: "#a1121c", "font-weight": 700 }, "You are here"),
     );
     svg.insertBefore(group, layer);
   }
@@ -60,8 +61,8 @@ function place(svg, pins, here) {
     const y = top - pin.y;
     group.append(
       node("title", {}, `${pin.number}. ${pin.name}`),
-      node("circle", { cx: x, cy: y, r: 2.6 * scale, fill: "#0b57a4", stroke: "#fff", "stroke-width": 0.5 * scale }),
-      node("text", { x, y, dy: "0.35em", "font-size": 3 * scale, "text-anchor": "middle", fill: "#fff", "font-weight": 700 }, String(pin.number)),
+      node("circle", { cx: x, cy: y, r: 4 * scale, fill: "#0b57a4", stroke: "#fff", "stroke-width": 0.7 * scale }),
+      node("text", { x, y, dy: "0.35em", "font-size": 4.8 * scale, "text-anchor": "middle", fill: "#fff", "font-weight": 700 }, String(pin.number)),
     );
     layer.append(group);
   }
@@ -81,7 +82,7 @@ export async function drawMaps(container, results, at) {
   const figures = [];
   for (const [floor, floorPins] of byFloor) {
     let text;
-    try { text = await floorSvg(floor); } catch (error) { continue; }
+    try { text = await floorSvg(floor, at && at.floor === floor ? at : null); } catch (error) { continue; }
     const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
     place(svg, floorPins, at && at.floor === floor ? at : null);
     const figure = document.createElement("figure");

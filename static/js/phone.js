@@ -227,7 +227,9 @@ const requestList = document.getElementById("my-requests");
 function renderRequests(requests) {
   requestList.replaceChildren(...requests.map((request) => {
     const item = element("li", "request");
-    item.append(element("span", "shop", request.shop), element("p", "", request.text));
+    const option = [...shopChoice.options].find((o) => o.value === request.shop);
+    const name = option ? option.dataset.name : request.shop;
+    item.append(element("span", "shop", name), element("p", "", request.text));
     if (request.reply) item.append(element("p", "reply", `Reply: ${request.reply}`));
     return item;
   }));
