@@ -11,21 +11,79 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from mall.errors import DomainError
 
+#: What a person calls each field of the API, in a sentence ("Please fill in the message.").
+FIELD_WORDS = {
+    "text": "the message",
+    "name": "the name",
+    "keywords": "the other words",
+    "level": "the level (1 to 5)",
+    "desires": "the wanted products",
+    "desire": "the wanted product",
+    "payment_method": "the payment method",
+    "ranking": "the order (nearest or cheapest first)",
+    "consent": "the consent",
+    "face_image": "the photo",
+    "price": "the price",
+    "quantity": "the quantity",
+    "barcode": "the barcode",
+    "valid_days": "the number of days it stays valid",
+    "item": "the item",
+    "customer": "the customer code",
+    "shop": "the shop",
+    "token": "the secret key",
+    "code": "the code",
+    "until": "the end time",
+    "q": "the search words",
+    "limit": "the number of results",
+    "offset": "the starting point",
+}
+#: DRF error codes that mean "nothing was given".
+_EMPTY = {"required", "blank", "null", "empty"}
 
-def _flatten(detail: Any, prefix: str = "") -> list[str]:
+
+def _where(path: list[str | int]) -> str:
+    """A field's path in words: ``["desires", 1, "name"]`` is "the name of wanted
+    product 2"."""
+    words = ""
+    for step in path:
+        if isinstance(step, str) and step.isdigit():
+            step = int(step)
+        if isinstance(step, int):
+            owner = "wanted product" if words == FIELD_WORDS["desires"] else "entry"
+            if words in (FIELD_WORDS["keywords"],):
+                continue  # one of the other words: the list is what the shopper typed
+            words = f"{owner} {step + 1}"
+        elif step != "non_field_errors":
+            field = FIELD_WORDS.get(step, "the " + step.replace("_", " "))
+            words = f"{field} of {words}" if words else field
+    return words
+
+
+def _sentence(path: list[str | int], detail: Any) -> str:
+    """One error as a sentence a shopper or clerk reads without knowing the API."""
+    text = str(detail).strip()
+    where = _where(path)
+    if not where:
+        return text
+    if getattr(detail, "code", "") in _EMPTY:
+        return f"Please fill in {where}."
+    first = text.split()[0] if text else ""
+    if first and not (len(first) > 1 and first.isupper()):
+        text = text[0].lower() + text[1:]
+    return f"Check {where}: {text}"
+
+
+def _flatten(detail: Any, path: list[str | int] | None = None) -> list[str]:
+    path = path or []
     if isinstance(detail, dict):
-        lines = []
-        for key, value in detail.items():
-            name = key if key != "non_field_errors" else ""
-            lines += _flatten(value, f"{prefix}.{name}" if prefix and name else name or prefix)
-        return lines
+        return [line for key, value in detail.items() for line in _flatten(value, [*path, key])]
     if isinstance(detail, list):
         lines = []
         for index, value in enumerate(detail):
             nested = isinstance(value, dict | list)
-            lines += _flatten(value, f"{prefix}[{index}]" if nested else prefix)
+            lines += _flatten(value, [*path, index] if nested else path)
         return lines
-    return [f"{prefix}: {detail}" if prefix else str(detail)]
+    return [_sentence(path, detail)]
 
 
 def error_body(code: str, message: str, fields: Any = None) -> dict[str, Any]:
@@ -47,7 +105,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        message = "; ".join(_flatten(exc.detail)) or "Invalid input."
+        message = " ".join(dict.fromkeys(_flatten(exc.detail))) or "Some of the input is not valid."
         response.data = error_body("invalid", message[:1000], exc.detail)
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()

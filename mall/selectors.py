@@ -19,7 +19,7 @@ def retention_current() -> Retention:
 def shop_by_slug(slug: str) -> Shop:
     shop = Shop.objects.filter(slug=str(slug)[:50]).first()
     if shop is None:
-        raise NotFound(f"No shop {slug!r}.", code="unknown_shop")
+        raise NotFound(f"There is no shop “{str(slug)[:50]}” in this mall.", code="unknown_shop")
     return shop
 
 

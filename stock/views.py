@@ -118,7 +118,12 @@ def stock_import(request: HttpRequest, slug: str) -> JsonResponse:
         more = len(parsed.errors) - len(listed)
         body = error_body(
             "invalid_lines",
-            f"{len(parsed.errors)} bad line(s); nothing was imported."
+            (
+                "1 line of the file has a problem"
+                if len(parsed.errors) == 1
+                else f"{len(parsed.errors)} lines of the file have a problem"
+            )
+            + "; nothing was imported. Fix them and upload the file again."
             + (f" The first {len(listed)} are listed." if more else ""),
             [{"line": e.line, "message": e.message[:ERROR_CHARS]} for e in listed],
         )

@@ -214,7 +214,7 @@ async def run_pda(options: PdaOptions, out: TextIO = sys.stdout) -> int:
         else:
             _say(out, "Looking for a kiosk...")
             frames = await handheld.find_kiosk(seconds=options.scan_seconds)
-        _say(out, f"Connected to kiosk {frames.peer}.")
+        _say(out, "Connected to the nearest kiosk.")
         if options.action == "register":
             reply = await _ask(
                 frames,

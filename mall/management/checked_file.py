@@ -30,5 +30,7 @@ class CheckedFileCommand(BaseCommand):
         if parsed.errors:
             for error in parsed.errors:
                 self.stderr.write(f"{path}: {error}")
-            raise CommandError(f"{len(parsed.errors)} bad line(s) in {path}; {self.refused}.")
+            count = len(parsed.errors)
+            lines = "1 bad line" if count == 1 else f"{count} bad lines"
+            raise CommandError(f"{lines} in {path}; {self.refused}.")
         return parsed

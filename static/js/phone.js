@@ -2,7 +2,7 @@
 // offer instead (alternatives), wants, sharing, requests, erasure. The paired session
 // authorises the API calls; no token is ever held by this page.
 import { api, chime, liveSocket, money, pageData, showStatus, unlockSound } from "./live.js";
-import { drawMaps, listPins } from "./map.js";
+import { drawMaps, floorName, listPins } from "./map.js";
 import { wireSearch } from "./search.js";
 
 const profile = pageData("profile");
@@ -33,7 +33,7 @@ function offerLine(offer, pin) {
   const left = offer.item.quantity === 1 ? "1 left" : `${offer.item.quantity} left`;
   const more = offer.more_here ? ` · ${offer.more_here} more here` : "";
   const what = element("span", "item", `${offer.item.name}${offer.similar ? " (similar)" : ""} · ${left}${more}`);
-  const where = element("span", "where", `${offer.shop.directions || `Floor ${offer.shop.floor}`} · ${Math.round(offer.distance_m)} m from you`);
+  const where = element("span", "where", `${offer.shop.directions || floorName(offer.shop.floor)} · ${Math.round(offer.distance_m)} m from you`);
   item.append(badge, name, price, what, where);
   return item;
 }
@@ -273,7 +273,7 @@ wireSearch({
   input: document.getElementById("search-q"),
   list: document.getElementById("search-results"),
   message: document.getElementById("search-message"),
-  position: () => profile.at,
+  position: () => at,
   ranking: () => document.getElementById("ranking").value,
 });
 

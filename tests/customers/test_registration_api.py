@@ -76,7 +76,8 @@ def test_bad_registration_is_a_400_in_the_error_shape(api, overrides, field):
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid"
-    assert field in error["message"]
+    assert field in json.dumps(error["fields"])  # the field, for programs
+    assert "_" not in error["message"] and error["message"].endswith(".")  # a sentence, for people
     assert Customer.objects.count() == 0
 
 

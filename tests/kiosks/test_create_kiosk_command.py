@@ -61,7 +61,7 @@ def test_kiosk_outside_shops_stands_at_its_own_position():
         (["k"], "Give --shop SLUG, or all of --floor, --x and --y"),
         (["k", "--floor", "0", "--x", "1"], "Give --shop SLUG, or all of --floor, --x and --y"),
         (["k", "--shop", "sole-mates", "--floor", "1"], "not both"),
-        (["k", "--shop", "nowhere"], "No shop 'nowhere'"),
+        (["k", "--shop", "nowhere"], "no shop “nowhere”"),
     ],
 )
 def test_kiosk_without_a_clear_position_is_refused(args, message):

@@ -1,7 +1,9 @@
 """The API as a whole: the error shape everywhere, schema and docs served locally."""
 
 import pytest
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
+from mall.api_errors import exception_handler
 from tests.factories import MembershipFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +109,32 @@ def test_a_nul_character_in_a_header_is_a_400_in_the_error_shape(api):
 
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "A header holds a NUL character."
+
+
+@pytest.mark.parametrize(
+    ("detail", "sentence"),
+    [
+        (
+            {"text": [ErrorDetail("This field may not be blank.", code="blank")]},
+            "Please fill in the message.",
+        ),
+        (
+            {"desires": [{}, {"name": [ErrorDetail("This field is required.", code="required")]}]},
+            "Please fill in the name of wanted product 2.",
+        ),
+        (
+            {"price": [ErrorDetail("A valid number is required.", code="invalid")]},
+            "Check the price: a valid number is required.",
+        ),
+        (
+            {"non_field_errors": [ErrorDetail("Nothing to sell.", code="invalid")]},
+            "Nothing to sell.",
+        ),
+    ],
+)
+def test_validation_errors_are_sentences_without_field_names(detail, sentence):
+    # Given a serializer's errors / When they become the error's message
+    # Then a person reads a sentence; programs still get the fields
+    response = exception_handler(ValidationError(detail), {})
+    assert response.data["error"]["message"] == sentence
+    assert response.data["error"]["fields"] == detail

@@ -52,7 +52,7 @@ def test_existing_user_becomes_clerk_of_a_second_shop():
 def test_unknown_shop_is_refused_and_no_user_is_made():
     UserFactory(username="someone-else")
 
-    with pytest.raises(CommandError, match="No shop 'nowhere'"):
+    with pytest.raises(CommandError, match="no shop “nowhere”"):
         create("anna", "--shop", "nowhere")
 
     assert not Membership.objects.exists()

@@ -121,7 +121,7 @@ def test_csv_upload_of_many_bad_lines_answers_a_short_list(client, clerk):
     # then every line is counted, the first 100 are named, and the answer stays small
     assert answer.status_code == 400
     error = answer.json()["error"]
-    assert error["message"].startswith("60000 bad line(s)")
+    assert error["message"].startswith("60000 lines of the file have a problem")
     assert len(error["fields"]) == 100
     assert len(answer.content) < 40_000
     assert not StockItem.objects.exists()
