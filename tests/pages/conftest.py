@@ -51,6 +51,8 @@ class Server:
     clerk_cookies: dict[str, tuple[str, str]]
     #: The check-in code of the kiosk in the "rain" shop.
     checkin_code: str = ""
+    #: Primary key of the "hats" shop (the admin's change form).
+    hats_id: int = 0
 
     def sight(self, token: str) -> httpx.Response:
         """A kiosk at the entrance reports the shopper with ``token``."""
@@ -86,6 +88,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 name: (seeded["cookie"], key) for name, key in seeded["sessions"].items()
             },
             checkin_code=seeded["checkin_code"],
+            hats_id=seeded["hats_id"],
         )
 
 

@@ -273,3 +273,38 @@ def test_simple_pages_look_right(view, size, path):
     page.goto(path)
     name = {"/": "home", "/shop/login/": "login", "/me/": "phone-unpaired"}[path]
     looks_right(page, name, size)
+
+
+def test_staff_place_a_shop_by_clicking_on_the_floor_plan(browser, server: Server):
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800})
+    name, value = server.clerk_cookies["staff"]
+    context.add_cookies([{"name": name, "value": value, "url": server.url}])
+    page = context.new_page()
+    try:
+        page.goto(f"/admin/mall/shop/{server.hats_id}/change/")
+        svg = page.locator(".place-map svg")
+        svg.scroll_into_view_if_needed()
+        # The map's own numbers: where on the screen is (20 m, 10 m)?
+        left, top = (float(svg.get_attribute(a)) for a in ("data-left", "data-top"))
+        point = svg.evaluate(
+            """(svg, [x, y]) => {
+              const p = svg.createSVGPoint(); p.x = x; p.y = y;
+              const s = p.matrixTransform(svg.getScreenCTM());
+              return [s.x, s.y];
+            }""",
+            [20 - left, top - 10],
+        )
+
+        page.mouse.click(point[0], point[1])
+
+        assert abs(float(page.input_value("#id_x")) - 20) <= 0.2
+        assert abs(float(page.input_value("#id_y")) - 10) <= 0.2
+        assert page.locator(".place-map svg g.here").count() == 1
+        shoot(page, "admin-place", "1280x800")
+        # Another floor shows that floor's map
+        page.fill("#id_floor", "1")
+        page.dispatch_event("#id_floor", "change")
+        page.wait_for_selector('.place-map[data-floor="1"] svg[data-floor="1"]')
+        assert "Rain Shop" in page.inner_text(".place-map")
+    finally:
+        context.close()
