@@ -3,16 +3,23 @@
 import { api } from "./live.js";
 
 const status = document.getElementById("pair-status");
+const heading = document.querySelector("h1");
+const AGAIN = " Each pairing code works once, within 10 minutes. To use this phone, scan the QR code on any shop's screen and register here, or register again at the entrance kiosk.";
+
+function failed(message) {
+  heading.textContent = "This phone could not be paired";
+  status.textContent = message + AGAIN;
+}
 const ticket = decodeURIComponent(location.hash.slice(1));
 history.replaceState(null, "", location.pathname);
 
 if (!ticket) {
-  status.textContent = "This link has no pairing code. Scan the QR code at the kiosk again.";
+  failed("This link has no pairing code.");
 } else {
   const answer = await api("POST", "/me/pair/", { ticket });
   if (answer.ok) {
     location.replace(answer.data.next);
   } else {
-    status.textContent = answer.message;
+    failed(answer.message);
   }
 }

@@ -308,3 +308,17 @@ def test_staff_place_a_shop_by_clicking_on_the_floor_plan(browser, server: Serve
         assert "Rain Shop" in page.inner_text(".place-map")
     finally:
         context.close()
+
+
+def test_a_used_pairing_link_says_what_to_do_instead(view, size):
+    shopper = register(view(), "umbrella")
+    first = view()
+    first.goto(shopper["pair_url"])
+    first.wait_for_url("**/me/")
+
+    second = view()
+    second.goto(shopper["pair_url"])
+
+    second.wait_for_function("document.querySelector('h1').textContent.includes('could not')")
+    assert "scan the QR code on any shop's screen" in second.inner_text("#pair-status")
+    looks_right(second, "pairing-used", size)
