@@ -49,8 +49,8 @@ LANDMARKS_CACHE_KEY = "mall:landmarks"
 LANDMARKS_CACHE_SECONDS = 60
 
 
-def landmarks_all() -> list[Spot]:
-    """Every landmark as a map spot, with its floor in ``slug`` (``str(floor)``); cached:
+def landmarks_all() -> list[tuple[int, Spot]]:
+    """Every landmark as (floor, map spot); cached:
     a sighting reads them for every shop in its list."""
     cached = cache.get(LANDMARKS_CACHE_KEY)
     if cached is None:

@@ -62,7 +62,10 @@ function suggest(row, text) {
   timer = setTimeout(async () => {
     let answer;
     try {
-      const response = await fetch(`/api/search/?${new URLSearchParams({ q, limit: "8" })}`, { credentials: "same-origin" });
+      const params = new URLSearchParams({ q, limit: "8" });
+      const entrance = pageData("entrance");
+      if (entrance?.checkin) params.set("kiosk", entrance.checkin);
+      const response = await fetch(`/api/search/?${params}`, { credentials: "same-origin" });
       if (response.status === 404) { searchAvailable = false; return; }
       if (!response.ok) return;
       answer = await response.json();

@@ -1,6 +1,7 @@
 // "Who has it?": a search box over GET /api/search/, ranked from a position (the entrance
 // kiosk's, or where the shopper was last seen). Used by the entrance page and /me/.
-import { api } from "./live.js";
+import { api, money } from "./live.js";
+import { floorName } from "./map.js";
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -28,12 +29,12 @@ export function wireSearch({ form, input, list, message, position = () => null, 
     for (const hit of answer.data.results) {
       const item = element("li", "offer");
       item.dataset.shop = hit.shop.slug;
-      const distance = hit.distance_m == null ? "" : ` · ${Math.round(hit.distance_m)} m`;
+      const distance = hit.distance_m == null ? "" : ` · ${Math.round(hit.distance_m)} m from you`;
       item.append(
         element("strong", "shop", hit.shop.name),
-        element("span", "price", hit.item.price),
+        element("span", "price", money(hit.item.price)),
         element("span", "item", `${hit.item.name}${hit.similar ? " (similar)" : ""}`),
-        element("span", "where", `floor ${hit.shop.floor}${distance}`),
+        element("span", "where", `${hit.shop.directions || floorName(hit.shop.floor)}${distance}`),
       );
       list.append(item);
     }
