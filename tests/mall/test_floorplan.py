@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from mall.floorplan import FloorPlan, Pin, Spot, directions, floor_svg, list_pins, plan_bounds
 from mall.models import Floor, Landmark
+from mall.selectors import place_directions
 from mall.services import landmarks_changed
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
@@ -135,3 +136,30 @@ def test_admin_shop_form_has_a_clickable_map_of_its_floor(admin_client) -> None:
     assert 'class="place-map" data-floor="1"' in page
     assert "js/admin_place.js" in page
     assert 'data-floor="1"' in page and '<g class="here">' in page
+
+
+@pytest.mark.django_db
+def test_admin_kiosk_and_landmark_forms_have_the_map_too(admin_client) -> None:
+    # Given a kiosk in a corridor of floor 2 and a landmark
+    kiosk = make_kiosk(floor=2, x=12, y=4, name="corridor").kiosk
+    mark = Landmark.objects.create(name="lift", floor=2, x=30, y=10)
+    # When staff open their forms / Then each shows its floor's map with the script
+    for url in (
+        reverse("admin:kiosks_kiosk_change", args=[kiosk.pk]),
+        reverse("admin:mall_landmark_change", args=[mark.pk]),
+    ):
+        page = admin_client.get(url).content.decode()
+        assert 'class="place-map" data-floor="2"' in page, url
+        assert "js/admin_place.js" in page, url
+
+
+@pytest.mark.django_db
+def test_a_landmark_saved_in_the_admin_changes_the_directions_at_once(admin_client) -> None:
+    # Given directions read (and cached) before any landmark
+    assert place_directions(floor=0, x=10, y=0) == "Ground floor"
+    # When staff add a fountain in the admin
+    admin_client.post(
+        reverse("admin:mall_landmark_add"), {"name": "fountain", "floor": 0, "x": 0, "y": 0}
+    )
+    # Then the next answer says where from it
+    assert place_directions(floor=0, x=10, y=0) == "Ground floor, 10 m right of the fountain"

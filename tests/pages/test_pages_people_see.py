@@ -324,3 +324,55 @@ def test_a_used_pairing_link_says_what_to_do_instead(view, size):
     second.wait_for_function("document.querySelector('h1').textContent.includes('could not')")
     assert "scan the QR code on any shop's screen" in second.inner_text("#pair-status")
     looks_right(second, "pairing-used", size)
+
+
+def search_answer(route: Any) -> None:
+    """``GET /api/search/`` as DESIGN.md's contract answers it (the server's own may not be
+    there yet): an umbrella for "umbr", nothing for anything else."""
+    import json
+    from urllib.parse import parse_qs, urlparse
+
+    query = parse_qs(urlparse(route.request.url).query)
+    hits = []
+    if query.get("q") == ["umbr"]:
+        hits = [
+            {
+                "shop": {"slug": "rain", "name": "Rain Shop", "floor": 0, "x": 30, "y": 0},
+                "item": {"id": 1, "name": "Folding Umbrella", "price": "12.00", "quantity": 3},
+                "distance_m": 30.0,
+                "similar": False,
+            }
+        ]
+    body = {"total": len(hits), "results": hits}
+    route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+
+def test_entrance_suggests_what_the_mall_stocks_and_hints_when_nothing_matches(view, size):
+    page = view()
+    page.route("**/api/search/**", search_answer)
+    page.goto("/kiosk/")
+    first = page.locator("#wants .want-row").first
+
+    first.locator(".want-name").fill("umbr")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#suggestions option')]"
+        ".some(o => o.value === 'Folding Umbrella')"
+    )
+    assert first.locator(".want-hint").inner_text() == ""
+
+    first.locator(".want-name").fill("submarine")
+    first.locator(".want-hint").filter(has_text="Nothing in the mall matches").wait_for()
+    shoot(page, "entrance-hint", size)
+
+
+def test_entrance_without_a_search_on_the_server_stays_quiet(view, size):
+    page = view()
+    page.route("**/api/search/**", lambda route: route.fulfill(status=404, body="{}"))
+    page.goto("/kiosk/")
+    row = page.locator("#wants .want-row").first
+
+    row.locator(".want-name").fill("submarine")
+    page.wait_for_timeout(600)  # past the typing pause and the answer
+
+    assert row.locator(".want-hint").inner_text() == ""
+    assert page.locator("#suggestions option").count() == 0
