@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
@@ -17,9 +16,10 @@ from customers.pairing import pairing_tickets_used_purge
 from customers.services import customers_expired_purge
 from kiosks.services import customers_departed_purge
 from mall.models import Membership, Shop
-from mall.selectors import LANDMARKS_CACHE_KEY
+from mall.selectors import landmarks_forget
 from matching.services import index_changes_trim
 from reports.services import access_log_purge
+from stock.services import holds_expired_purge, stock_expired_purge
 from stock.services import holds_expired_purge, stock_expired_purge
 
 
@@ -131,5 +131,5 @@ def _stale_connections_close() -> None:
 
 def landmarks_changed() -> None:
     """Staff added, moved or removed a landmark: this worker reads them again at once
-    (others within ``LANDMARKS_CACHE_SECONDS``)."""
-    cache.delete(LANDMARKS_CACHE_KEY)
+    (others within ``LANDMARKS_KEEP_SECONDS``)."""
+    landmarks_forget()

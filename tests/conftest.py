@@ -70,3 +70,13 @@ def throttle_rates(settings):
         settings.REST_FRAMEWORK = framework
 
     return set_rates
+
+
+@pytest.fixture(autouse=True)
+def _fresh_landmarks() -> Iterator[None]:
+    """Each test reads the landmarks of its own database (the worker keeps them a minute)."""
+    from mall.selectors import landmarks_forget
+
+    landmarks_forget()
+    yield
+    landmarks_forget()
