@@ -35,9 +35,9 @@ from kiosks.selectors import kiosk_by_checkin_code, kiosk_for_entrance
 from kiosks.services import RegistrationAt, customer_checkin, customer_register_at
 from mall.api_errors import error_body
 from mall.errors import DomainError, NotFound
-from mall.floorplan import floor_name, floor_svg, list_pin_floors, list_pins
+from mall.floorplan import floor_name, list_pins
 from mall.parsers import json_loads
-from mall.selectors import floor_plan, retention_current, shops_all
+from mall.selectors import list_maps, retention_current, shops_all
 from mall.throttles import form_throttle_wait
 from reports.selectors import access_looked_at_by
 
@@ -166,7 +166,7 @@ def kiosk_done(request: HttpRequest) -> HttpResponse:
             "qr_svg": qr_svg,
             "ticket_minutes": TICKET_MAX_AGE // 60,
             "results": _numbered(result.get("results")),
-            "maps": _list_maps(result.get("results") or [], result.get("at")),
+            "maps": list_maps(results=result.get("results") or [], at=result.get("at")),
             "again": again,
         },
     )
@@ -181,20 +181,6 @@ def _numbered(results: list[dict[str, Any]] | None) -> list[dict[str, Any]] | No
         {**result, "offers": [{**o, "pin": numbers[o["shop"]["slug"]]} for o in result["offers"]]}
         for result in results
     ]
-
-
-def _list_maps(results: list[dict[str, Any]], at: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """One map per floor with a shop of the list (or the shopper), theirs first, pins
-    numbered as the list."""
-    floors = list_pin_floors(results)
-    order = ([at["floor"]] if at else []) + [f for f in floors if not at or f != at["floor"]]
-    maps = []
-    for number in order:
-        here = (at["x"], at["y"]) if at and at["floor"] == number else None
-        plan = floor_plan(number, also=(here,) if here else ())
-        svg = floor_svg(plan, pins=floors.get(number, []), here=here)
-        maps.append({"floor": number, "title": plan.title, "here": here is not None, "svg": svg})
-    return maps
 
 
 @never_cache

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 
 from mall.errors import NotFound
-from mall.floorplan import FloorPlan, Spot, directions, plan_bounds
+from mall.floorplan import (
+    FloorPlan,
+    Spot,
+    directions,
+    floor_svg,
+    list_pin_floors,
+    plan_bounds,
+)
 from mall.models import Floor, Landmark, Membership, Retention, Shop
 
 
@@ -119,3 +127,18 @@ def floor_numbers() -> list[int]:
     numbers = set(Shop.objects.values_list("floor", flat=True))
     numbers.update(Floor.objects.values_list("number", flat=True))
     return sorted(numbers)
+
+
+def list_maps(*, results: list[dict[str, Any]], at: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The maps of a ranked list (the sighting answer's ``results`` and ``at``): one per
+    floor with a shop of the list or the shopper, theirs first, pins numbered as the list,
+    "You are here" on theirs. Each: ``floor``, ``title``, ``here`` (bool), ``svg``."""
+    floors = list_pin_floors(results)
+    order = ([at["floor"]] if at else []) + [f for f in floors if not at or f != at["floor"]]
+    maps = []
+    for number in order:
+        here = (at["x"], at["y"]) if at and at["floor"] == number else None
+        plan = floor_plan(number, also=(here,) if here else ())
+        svg = floor_svg(plan, pins=floors.get(number, []), here=here)
+        maps.append({"floor": number, "title": plan.title, "here": here is not None, "svg": svg})
+    return maps
