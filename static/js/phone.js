@@ -1,7 +1,7 @@
 // Phone page: the live ranked list (/ws/me/), what shops keep for the shopper (holds) and
 // offer instead (alternatives), wants, sharing, requests, erasure. The paired session
 // authorises the API calls; no token is ever held by this page.
-import { api, chime, liveSocket, money, pageData, showStatus, unlockSound } from "./live.js";
+import { api, chime, clock, liveSocket, money, pageData, showStatus, unlockSound } from "./live.js";
 import { drawMaps, floorName, listPins } from "./map.js";
 import { wireSearch } from "./search.js";
 
@@ -79,7 +79,7 @@ function alternativeElement(alternative) {
   const box = element("div", "alternative");
   box.dataset.alternative = alternative.id;
   const note = alternative.note ? ` — “${alternative.note}”` : "";
-  box.append(element("p", "", `${alternative.shop.name} offers ${alternative.item.name} (${alternative.item.price})${note}`));
+  box.append(element("p", "", `${alternative.shop.name} offers ${alternative.item.name} (${money(alternative.item.price)})${note}`));
   const accept = element("button", "primary", "Keep one for me");
   accept.type = "button";
   accept.addEventListener("click", async () => {
@@ -109,10 +109,10 @@ function renderHolds(holds) {
   holdList.replaceChildren(...holds.map((hold) => {
     const item = element("li", "hold-row");
     item.dataset.hold = hold.id;
-    const until = new Date(hold.until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const until = clock(hold.until);
     item.append(
       element("strong", "shop", hold.shop.name),
-      element("span", "", ` (floor ${hold.shop.floor}) keeps ${hold.quantity} × ${hold.item.name} for you until ${until}. `),
+      element("span", "", ` (${hold.shop.directions || floorName(hold.shop.floor)}) keeps ${hold.quantity} × ${hold.item.name} for you until ${until}. `),
     );
     const cancel = element("button", "link danger", "Cancel");
     cancel.type = "button";
