@@ -20,7 +20,6 @@ from mall.selectors import landmarks_forget
 from matching.services import index_changes_trim
 from reports.services import access_log_purge
 from stock.services import holds_expired_purge, stock_expired_purge
-from stock.services import holds_expired_purge, stock_expired_purge
 
 
 @dataclass(frozen=True)
