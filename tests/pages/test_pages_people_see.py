@@ -376,3 +376,21 @@ def test_entrance_without_a_search_on_the_server_stays_quiet(view, size):
 
     assert row.locator(".want-hint").inner_text() == ""
     assert page.locator("#suggestions option").count() == 0
+
+
+def test_entrance_suggestions_come_from_the_servers_search(browser, server: Server):
+    context = browser.new_context(base_url=server.url, **SIZES["1280x800"])
+    page = context.new_page()
+    try:
+        page.goto("/kiosk/")
+        row = page.locator("#wants .want-row").first
+
+        row.locator(".want-name").fill("umbrella")
+        page.wait_for_function(
+            "[...document.querySelectorAll('#suggestions option')]"
+            ".some(o => o.value === 'Folding Umbrella')"
+        )
+        row.locator(".want-name").fill("submarine")
+        row.locator(".want-hint").filter(has_text="Nothing in the mall matches").wait_for()
+    finally:
+        context.close()
