@@ -31,6 +31,8 @@ def size(request: pytest.FixtureRequest) -> str:
 def view(browser: Any, server: Server, size: str) -> Iterator[Any]:
     """``view(clerk=None)``: a page of ``size`` in a fresh context."""
     contexts: list[Any] = []
+    #: What the browser refused under the Content Security Policy (none on any page).
+    refused: list[str] = []
 
     def make(*, clerk: str | None = None) -> Any:
         context = browser.new_context(base_url=server.url, **SIZES[size])
@@ -39,11 +41,19 @@ def view(browser: Any, server: Server, size: str) -> Iterator[Any]:
         if clerk is not None:
             name, value = server.clerk_cookies[clerk]
             context.add_cookies([{"name": name, "value": value, "url": server.url}])
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not refused, f"refused by the Content Security Policy: {refused}"
 
 
 def register(page: Any, *wants: str) -> dict[str, str]:
@@ -146,7 +156,7 @@ def test_phone_map_follows_the_list_live(view, server: Server, size):
     phone.locator("#wants .want-name").last.fill("teapot")
     phone.click("#wants-form button[type=submit]")
     phone.locator('#results .offer[data-shop="tea"]').wait_for()
-    phone.wait_for_function("document.querySelectorAll('#maps g.pin').length === 2")
+    phone.locator('#maps figure[data-floor="1"] g.pin').wait_for(state="attached")
 
     assert map_pins(phone) == list_pins(phone)
     assert [shop for _, shop in list_pins(phone)] == ["shoes", "tea"]
@@ -196,9 +206,7 @@ def test_clerk_sells_by_name_search(view, size):
     clerk.press("#sale-barcode", "Enter")
     clerk.locator("#sale-choices button").first.click()
 
-    clerk.wait_for_function(
-        "document.getElementById('sale-message').textContent.includes('Cookery Book')"
-    )
+    clerk.locator("#sale-message", has_text="Cookery Book").wait_for()
     assert "Sold 1 \u00d7 Cookery Book" in clerk.inner_text("#sale-message")
 
 
@@ -209,7 +217,7 @@ def test_shop_screen_reads_from_across_the_shop(view, server: Server, size):
 
     # Three shoppers arrive, one after the other: they keep their places
     codes = [register(view(), "running shoes")["code"] for _ in range(3)]
-    screen.wait_for_function("document.querySelectorAll('#cards .card').length >= 3")
+    screen.locator(f'#cards .card[data-customer="{codes[-1]}"]').wait_for()
     order = screen.locator("#cards .card").evaluate_all("cs => cs.map(c => c.dataset.customer)")
     assert order[-3:] == codes  # new ones at the end
     body = screen.locator("body")
@@ -238,7 +246,7 @@ def test_shop_screen_reads_from_across_the_shop(view, server: Server, size):
         headers={"X-CSRFToken": csrf(sold, server)},
     )
     assert answer.ok, answer.text()
-    screen.wait_for_function(f"!document.querySelector('.card[data-customer=\"{codes[1]}\"]')")
+    screen.locator(f'.card[data-customer="{codes[1]}"]').wait_for(state="detached")
     after = screen.locator("#cards .card").evaluate_all("cs => cs.map(c => c.dataset.customer)")
     assert [code for code in after if code in codes] == [codes[0], codes[2]]
 
@@ -321,7 +329,7 @@ def test_a_used_pairing_link_says_what_to_do_instead(view, size):
     second = view()
     second.goto(shopper["pair_url"])
 
-    second.wait_for_function("document.querySelector('h1').textContent.includes('could not')")
+    second.locator("h1", has_text="could not").wait_for()
     assert "scan the QR code on any shop's screen" in second.inner_text("#pair-status")
     looks_right(second, "pairing-used", size)
 
@@ -354,10 +362,7 @@ def test_entrance_suggests_what_the_mall_stocks_and_hints_when_nothing_matches(v
     first = page.locator("#wants .want-row").first
 
     first.locator(".want-name").fill("umbr")
-    page.wait_for_function(
-        "[...document.querySelectorAll('#suggestions option')]"
-        ".some(o => o.value === 'Folding Umbrella')"
-    )
+    page.locator('#suggestions option[value="Folding Umbrella"]').wait_for(state="attached")
     assert first.locator(".want-hint").inner_text() == ""
 
     first.locator(".want-name").fill("submarine")
@@ -386,10 +391,7 @@ def test_entrance_suggestions_come_from_the_servers_search(browser, server: Serv
         row = page.locator("#wants .want-row").first
 
         row.locator(".want-name").fill("umbrella")
-        page.wait_for_function(
-            "[...document.querySelectorAll('#suggestions option')]"
-            ".some(o => o.value === 'Folding Umbrella')"
-        )
+        page.locator('#suggestions option[value="Folding Umbrella"]').wait_for(state="attached")
         row.locator(".want-name").fill("submarine")
         row.locator(".want-hint").filter(has_text="Nothing in the mall matches").wait_for()
     finally:
