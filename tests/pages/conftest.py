@@ -110,6 +110,34 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         item.failed_call = report.failed  # read by ``open_page``'s teardown
 
 
+def new_page(
+    browser: Any,
+    server: Server,
+    contexts: list[Any],
+    refused: list[str],
+    *,
+    options: dict[str, Any],
+    clerk: str | None = None,
+    timeout_ms: int = 5000,
+) -> Any:
+    """A page in a fresh context of ``browser`` (kept in ``contexts`` to close), with
+    ``clerk`` logged in; what the Content Security Policy refuses lands in ``refused``."""
+    context = browser.new_context(base_url=server.url, **options)
+    context.set_default_timeout(timeout_ms)
+    contexts.append(context)
+    if clerk is not None:
+        name, value = server.clerk_cookies[clerk]
+        context.add_cookies([{"name": name, "value": value, "url": server.url}])
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return page
+
+
 @pytest.fixture
 def open_page(request: pytest.FixtureRequest, browser: Any, server: Server) -> Iterator[Any]:
     """``open_page(mobile=False, clerk=None)``: a page in a fresh context (its own cookies;
@@ -122,22 +150,10 @@ def open_page(request: pytest.FixtureRequest, browser: Any, server: Server) -> I
     refused: list[str] = []
 
     def make(*, mobile: bool = False, clerk: str | None = None) -> Any:
-        options = {"base_url": server.url}
+        options: dict[str, Any] = {}
         if mobile:
             options.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-        context = browser.new_context(**options)
-        context.set_default_timeout(5000)
-        contexts.append(context)
-        if clerk is not None:
-            name, value = server.clerk_cookies[clerk]
-            context.add_cookies([{"name": name, "value": value, "url": server.url}])
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda message: (
-                refused.append(message.text) if "Content Security Policy" in message.text else None
-            ),
-        )
+        page = new_page(browser, server, contexts, refused, options=options, clerk=clerk)
         pages.append(page)
         return page
 

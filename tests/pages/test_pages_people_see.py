@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.pages.conftest import Server
+from tests.pages.conftest import Server, new_page
 from tests.pages.looks import (
     SIZES,
     contrast,
@@ -35,20 +35,9 @@ def view(browser: Any, server: Server, size: str) -> Iterator[Any]:
     refused: list[str] = []
 
     def make(*, clerk: str | None = None) -> Any:
-        context = browser.new_context(base_url=server.url, **SIZES[size])
-        context.set_default_timeout(8000)
-        contexts.append(context)
-        if clerk is not None:
-            name, value = server.clerk_cookies[clerk]
-            context.add_cookies([{"name": name, "value": value, "url": server.url}])
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda message: (
-                refused.append(message.text) if "Content Security Policy" in message.text else None
-            ),
+        return new_page(
+            browser, server, contexts, refused, options=SIZES[size], clerk=clerk, timeout_ms=8000
         )
-        return page
 
     yield make
     for context in contexts:
