@@ -80,3 +80,20 @@ def _fresh_landmarks() -> Iterator[None]:
     landmarks_forget()
     yield
     landmarks_forget()
+
+
+@pytest.fixture
+def sole():
+    """The shop "sole" (shop-access tests)."""
+    from tests.factories import ShopFactory
+
+    return ShopFactory(slug="sole")
+
+
+@pytest.fixture
+def clerk(api, sole):
+    """``api`` logged in as a clerk of ``sole``; a module may define its own."""
+    from tests.factories import MembershipFactory
+
+    api.force_login(MembershipFactory(shop=sole).user)
+    return api

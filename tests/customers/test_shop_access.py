@@ -10,17 +10,6 @@ from tests.factories import MembershipFactory, ShopFactory, make_customer, make_
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sole():
-    return ShopFactory(slug="sole")
-
-
-@pytest.fixture
-def clerk(api, sole):
-    api.force_login(MembershipFactory(shop=sole).user)
-    return api
-
-
 def test_shop_cannot_read_a_shopper_who_did_not_share(clerk, sole):
     shopper = make_customer("running shoes")
 

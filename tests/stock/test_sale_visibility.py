@@ -6,20 +6,9 @@ from customers.models import Customer, DesiredProduct
 from customers.services import share_create
 from kiosks.services import customer_sight
 from stock.models import Sale, StockItem
-from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sole():
-    return ShopFactory(slug="sole")
-
-
-@pytest.fixture
-def clerk(api, sole):
-    api.force_login(MembershipFactory(shop=sole).user)
-    return api
 
 
 def test_a_shop_cannot_erase_a_shopper_it_does_not_see(clerk, sole):
