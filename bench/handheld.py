@@ -10,7 +10,7 @@ where a real BR/EDR page takes about 0.1-1.3 s. The numbers measure our stack (B
 host, our protocol, the agent and the server), not the air.
 
 By default everything runs in this process: a temporary SQLite database, Django served
-through ``httpx.ASGITransport`` (``mall.asgi:application``), one virtual kiosk. With
+through ``httpx.ASGITransport`` (``config.asgi:application``), one virtual kiosk. With
 ``--server URL --key KEY`` the kiosk agent talks to a running server instead (shoppers
 are registered through its API first).
 
@@ -50,7 +50,7 @@ class Timings:
 
 def setup_in_process(workdir: Path, handhelds: int) -> tuple[str, list[str], Any]:
     """A throwaway mall in SQLite; returns (kiosk key, shopper tokens, ASGI app)."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mall.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["REGISTRATION_THROTTLE"] = "none"
@@ -100,7 +100,7 @@ def setup_in_process(workdir: Path, handhelds: int) -> tuple[str, list[str], Any
         ).token
         for index in range(handhelds)
     ]
-    from mall.asgi import application
+    from config.asgi import application
 
     return key, tokens, application
 

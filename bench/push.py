@@ -47,7 +47,7 @@ def seed(screens: int, shoppers: int, per_sighting: int) -> dict:
     """Shops, stock, shoppers, a kiosk and a staff session, written through the services."""
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     django.setup()
     from decimal import Decimal
@@ -244,7 +244,7 @@ def bench_layer(layer: str, args: argparse.Namespace) -> dict:
         MEDIA_ROOT=str(folder / "media"),
         REGISTRATION_THROTTLE="none",
         LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="mall.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
     )
     if layer == "redis":
         env["REDIS_URL"] = args.redis_url

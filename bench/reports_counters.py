@@ -34,7 +34,7 @@ def main() -> int:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/bench.sqlite3")
     os.environ["MEDIA_ROOT"] = f"{work}/media"
     os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
@@ -44,8 +44,8 @@ def main() -> int:
     import matching.services as cards
     from customers.models import Customer
     from customers.services import DesireInput, customer_register
+    from demo.services import demo_load
     from kiosks.models import Kiosk
-    from mall.demo import demo_load
 
     call_command("migrate", verbosity=0)
     demo = demo_load()

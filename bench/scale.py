@@ -10,7 +10,7 @@ loads ``--shops`` shops of ``--items`` items (each shop carries one of ten produ
 families, so a want matches a few shops, not all), ``--shoppers`` shoppers with three
 wants, a kiosk per shop, and one mall-staff session. Then, for each worker count:
 
-- starts that many ``python -m daphne mall.asgi:application`` processes;
+- starts that many ``python -m daphne config.asgi:application`` processes;
 - opens one shop screen (``/ws/shops/<slug>/``) per shop, spread over the workers;
 - sends ``--requests`` ``POST /api/kiosk/sightings/`` from ``--concurrency`` clients,
   alternating the workers request by request (no proxy: the client balances), each from
@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ALLOWED_HOSTS": HOST,
         }
     )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
 

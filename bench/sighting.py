@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["MEDIA_ROOT"] = str(work / "media")
     os.environ["REGISTRATION_THROTTLE"] = "none"
     os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -120,9 +120,9 @@ def run(args: argparse.Namespace, work: Path) -> int:
         f" {len(tokens)} shoppers x 3 wants"
     )
 
-    # As in a serving process (mall/asgi.py), SQLite's log is checkpointed by a thread
+    # As in a serving process (config/asgi.py), SQLite's log is checkpointed by a thread
     # (SQLITE_CHECKPOINT_EVERY=0: by the commits, as SQLite does by itself).
-    from mall.sqlite import wal_checkpointer_start
+    from core.sqlite import wal_checkpointer_start
 
     checkpointer = wal_checkpointer_start()
     indexed, commits = time_in_process(tokens, kiosk_keys, args.in_process)
@@ -188,7 +188,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
 
 
 def write_shops(path: Path, count: int) -> list[str]:
-    from mall.demo_catalogue import BRANDS, CATEGORIES
+    from demo.catalogue import BRANDS, CATEGORIES
 
     rng = random.Random(1)
     slugs = []
@@ -213,7 +213,7 @@ def write_shops(path: Path, count: int) -> list[str]:
 
 
 def write_stock(path: Path, slugs: list[str], per_shop: int) -> int:
-    from mall.demo_catalogue import CATEGORIES, item_specs
+    from demo.catalogue import CATEGORIES, item_specs
 
     rows = 0
     with path.open("w", newline="") as out:
@@ -389,7 +389,7 @@ def shared_wants(count: int, *, seed: int) -> Iterator[str]:
 
 
 def write_synonyms(path: Path) -> None:
-    from mall.demo_catalogue import SYNONYMS
+    from demo.catalogue import SYNONYMS
 
     path.write_text("# bench synonyms\n" + "\n".join(SYNONYMS) + "\n")
 
@@ -398,7 +398,7 @@ def register_shoppers(
     count: int, *, wants: Callable[..., Iterator[str]] | None = None
 ) -> list[str]:
     from customers.services import DesireInput, customer_register
-    from mall.demo_catalogue import want_specs
+    from demo.catalogue import want_specs
 
     wants = (wants or want_specs)(count * 3, seed=7)
     tokens = []

@@ -13,6 +13,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import NotFound
+from core.fields import FlagField, SlugText, TextField, WholeNumberField
+from core.parsers import JSONParser, json_loads, validated
+from core.schema import OBJECT_LIST
+from core.throttles import (
+    RegistrationThrottle,
+    ShopperThrottle,
+    code_lookup,
+    code_lookup_check,
+    code_lookup_count,
+)
+from customers.authentication import IsShopper, request_customer
 from customers.faces import MAX_BYTES
 from customers.models import Customer, PaymentMethod, Ranking, ShopRequest
 from customers.selectors import (
@@ -32,27 +44,9 @@ from customers.services import (
     shop_request_payload,
     shop_request_reply,
 )
+from kiosks.authentication import KioskKeyAuthentication, request_kiosk, shop_for_clerk
 from kiosks.services import customer_checkin, customer_leave, customer_register_at
-from mall.authentication import KioskKeyAuthentication
-from mall.errors import NotFound
-from mall.fields import FlagField, SlugText, TextField, WholeNumberField
-from mall.parsers import JSONParser, json_loads
-from mall.permissions import (
-    IsShopper,
-    request_customer,
-    request_kiosk,
-    shop_for_clerk,
-    validated,
-)
-from mall.schema import OBJECT_LIST
 from mall.selectors import shop_by_slug
-from mall.throttles import (
-    RegistrationThrottle,
-    ShopperThrottle,
-    code_lookup,
-    code_lookup_check,
-    code_lookup_count,
-)
 from matching import realtime
 from matching.selectors import customer_results
 from reports.models import AccessAction

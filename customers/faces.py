@@ -9,7 +9,7 @@ import warnings
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from mall.errors import InvalidImage
+from core.errors import InvalidImage
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 512

@@ -28,8 +28,8 @@ from django.utils import timezone
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
+from core.errors import DomainError
 from customers.models import Customer, PairedSession, PairingTicketUse
-from mall.errors import DomainError
 
 #: Seconds a pairing ticket stays valid after the shopper registered.
 TICKET_MAX_AGE = 600

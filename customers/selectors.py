@@ -6,8 +6,8 @@ import hashlib
 
 from django.utils import timezone
 
+from core.errors import NotFound
 from customers.models import Customer, Share
-from mall.errors import NotFound
 
 
 def token_hash(token: str) -> str:

@@ -10,11 +10,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import DomainError, NotFound
 from customers.faces import face_image_clean
 from customers.models import Customer, DesiredProduct, Share, ShopRequest
 from customers.pairing import paired_sessions_delete
 from customers.selectors import token_hash
-from mall.errors import DomainError, NotFound
 from mall.models import Shop
 from mall.selectors import retention_current
 from matching import realtime

@@ -19,6 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 
+from core.api_errors import error_body
+from core.errors import DomainError, NotFound
+from core.parsers import json_loads
+from core.throttles import form_throttle_wait
 from customers.apis import me_profile
 from customers.forms import RegistrationForm
 from customers.pairing import (
@@ -33,12 +37,8 @@ from customers.services import Registration, customer_register
 from kiosks.models import Kiosk
 from kiosks.selectors import kiosk_by_checkin_code, kiosk_for_entrance
 from kiosks.services import RegistrationAt, customer_checkin, customer_register_at
-from mall.api_errors import error_body
-from mall.errors import DomainError, NotFound
 from mall.floorplan import floor_name, list_pins
-from mall.parsers import json_loads
 from mall.selectors import list_maps, retention_current, shops_all
-from mall.throttles import form_throttle_wait
 from reports.selectors import access_looked_at_by
 
 #: Session key of the kiosk's last registration, shown once by ``kiosk_done``.

@@ -18,7 +18,33 @@ from django.utils.safestring import SafeString
 from kiosks.models import Kiosk, Presence
 from kiosks.selectors import kiosk_checkin_path
 from kiosks.services import kiosk_checkin_renew, kiosk_create, kiosk_key_rotate, kiosks_revoke
-from mall.admin import PlaceOnMapMedia, place_map
+from mall.admin import PlaceOnMapMedia, ShopAdmin, place_map
+from mall.models import Shop
+
+
+class KioskInline(admin.TabularInline):
+    """The shop's kiosks, to look at; they are created with their key in the kiosk admin
+    or by ``manage.py create_kiosk``."""
+
+    model = Kiosk
+    extra = 0
+    fields = ("name", "is_active", "last_seen_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# The shop's page lists its kiosks: the kiosk app adds them to the mall's shop admin (the
+# mall knows no kiosk).
+admin.site.unregister(Shop)
+
+
+@admin.register(Shop)
+class ShopWithKiosksAdmin(ShopAdmin):
+    inlines = (*ShopAdmin.inlines, KioskInline)
 
 
 @admin.register(Kiosk)

@@ -8,12 +8,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import NotFound
+from core.fields import TextField
+from core.parsers import validated
 from customers.selectors import customer_by_token
+from kiosks.authentication import IsKiosk, request_kiosk
 from kiosks.selectors import kiosk_checkin_path
 from kiosks.services import customer_depart, customer_sight
-from mall.errors import NotFound
-from mall.fields import TextField
-from mall.permissions import IsKiosk, request_kiosk, validated
 
 
 class TokenSerializer(serializers.Serializer):

@@ -7,8 +7,8 @@ import hmac
 
 from django.urls import reverse
 
+from core.errors import NotFound
 from kiosks.models import Kiosk
-from mall.errors import NotFound
 
 KEY_PREFIX_LENGTH = 8
 

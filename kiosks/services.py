@@ -12,11 +12,11 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.errors import DomainError
 from customers.models import Customer
 from customers.services import DesireInput, Registration, customer_delete, customer_register
 from kiosks.models import Kiosk, Presence, checkin_code_new
 from kiosks.selectors import KEY_PREFIX_LENGTH, key_hash, kiosk_by_checkin_code
-from mall.errors import DomainError
 from mall.models import Shop
 from matching.engine import Position
 from matching.services import cards_refresh

@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from kiosks.models import Kiosk
 from mall.floorplan import floor_svg
 from mall.models import Floor, Landmark, Membership, Retention, Shop
 from mall.selectors import floor_plan
@@ -46,21 +45,6 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ("created_at",)
 
 
-class KioskInline(admin.TabularInline):
-    """The shop's kiosks, to look at; they are created with their key in the kiosk admin
-    or by ``manage.py create_kiosk``."""
-
-    model = Kiosk
-    extra = 0
-    fields = ("name", "is_active", "last_seen_at")
-    readonly_fields = fields
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows the system writes itself: staff look, never edit."""
 
@@ -81,7 +65,7 @@ class ShopAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "map")
-    inlines = (MembershipInline, KioskInline)
+    inlines: tuple[type[admin.options.InlineModelAdmin], ...] = (MembershipInline,)
     Media = PlaceOnMapMedia
 
     @admin.display(description="place on the map")

@@ -1,43 +1,6 @@
-"""The ASGI application: Django for HTTP, the consumers of ``mall.routing`` for websockets.
+"""``mall.asgi:application``, the name DESIGN.md gives the server: the project's wiring
+lives in ``config/`` (``config.asgi``); this alias keeps the contract's name working."""
 
-``python -m daphne mall.asgi:application`` serves both. A websocket's Origin must be this
-site, scheme and port included (``mall.origins``: a page of another site cannot open a
-clerk's socket with the clerk's cookie); then it carries the Django session and user.
-"""
+from config.asgi import application
 
-import gc
-import os
-
-import django
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mall.settings")
-
-# Django must be set up before the consumers (and through them the models) are imported.
-django.setup(set_prefix=False)
-
-from mall.handlers import OneThreadASGIHandler  # noqa: E402
-
-django_application = OneThreadASGIHandler()
-
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-
-from mall.origins import SameOriginValidator  # noqa: E402
-from mall.routing import websocket_urlpatterns  # noqa: E402
-from mall.sqlite import wal_checkpointer_start  # noqa: E402
-
-application = ProtocolTypeRouter(
-    {
-        "http": django_application,
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
-)
-
-# On SQLite, the write-ahead log is checkpointed by a thread, not by some request's commit.
-wal_checkpointer_start()
-
-# Everything loaded so far (Django, the apps, the URL and template machinery) lives as long
-# as the process: moved out of the collector's reach, a full collection no longer walks it
-# in the middle of a request (tens of milliseconds on a worker, ``bench/sighting.py``).
-gc.collect()
-gc.freeze()
+__all__ = ["application"]

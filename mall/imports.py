@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
-from mall.csvfile import LineError, csv_records, header_columns
+from core.csvfile import LineError, csv_records, header_columns
 from mall.services import ShopInput
 
 COLUMNS = ("slug", "name", "floor", "x", "y")

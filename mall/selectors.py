@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 
-from mall.errors import NotFound
+from core.errors import NotFound
 from mall.floorplan import (
     FloorPlan,
     Spot,

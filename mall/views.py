@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from mall.errors import NotFound
+from core.errors import NotFound
 from mall.floorplan import floor_svg
 from mall.selectors import floor_image, floor_plan
 

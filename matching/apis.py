@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.errors import DomainError
+from core.parsers import validated
 from customers.models import Ranking
 from kiosks.selectors import kiosk_by_checkin_code
-from mall.errors import DomainError
-from mall.permissions import validated
 from matching import engine
 from matching.selectors import items_search, search_payload
 from reports.services import demand_search_unmet

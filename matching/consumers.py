@@ -28,8 +28,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
+from core.errors import DomainError, Forbidden
 from customers.pairing import paired_customer
-from mall.errors import DomainError, Forbidden
 from mall.models import Shop
 from mall.selectors import user_is_clerk_of
 from matching import realtime

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mall.csvfile import LineError
+from core.csvfile import LineError
 from matching import engine
 
 #: ``SynonymGroup.words`` holds at most this many characters.

@@ -202,7 +202,7 @@ def _send_many(pushes: list[tuple[str, dict[str, Any]]]) -> None:
         return
     send_many = getattr(layer, "group_send_many", None)
     if send_many is not None:
-        # mall.layers' layers: every message in one pass (in memory) or in two round trips
+        # core.layers' layers: every message in one pass (in memory) or in two round trips
         # (Redis).
         try:
             async_to_sync(send_many)(pushes)

@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from core.errors import NotFound
 from customers.models import Customer, DesiredProduct
-from mall.errors import NotFound
 from matching import engine, realtime
 from matching.index.catalogue import item_terms
 from matching.index.memo import catalogue_current

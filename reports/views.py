@@ -20,8 +20,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from mall.api_errors import error_body
-from mall.errors import NotFound
+from core.api_errors import error_body
+from core.errors import NotFound
 from mall.models import Shop
 from mall.selectors import shop_by_slug, user_is_clerk_of
 from reports import charts, selectors

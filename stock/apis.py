@@ -12,12 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import Conflict, NotFound
+from core.fields import PriceField, TextField, WholeNumberField
+from core.parsers import validated
+from core.schema import OBJECT_LIST
+from core.throttles import code_lookup_check, code_lookup_count
 from customers.apis import visible_customer
-from mall.errors import Conflict, NotFound
-from mall.fields import PriceField, TextField, WholeNumberField
-from mall.permissions import request_kiosk, shop_for_clerk, shop_for_request, validated
-from mall.schema import OBJECT_LIST
-from mall.throttles import code_lookup_check, code_lookup_count
+from kiosks.authentication import request_kiosk, shop_for_clerk, shop_for_request
 from matching import realtime
 from matching.services import card_take
 from reports.models import AccessAction

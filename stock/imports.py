@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Q, Sum
 
-from mall.csvfile import LineError, csv_records, header_columns
+from core.csvfile import LineError, csv_records, header_columns
 from mall.models import Shop
 from stock.models import StockItem
 from stock.services import StockInput

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.errors import Conflict, DomainError, NotAvailable, NotFound, OutOfStock
 from customers.models import Customer
 from customers.selectors import (
     UNKNOWN_CODE,
@@ -19,7 +20,6 @@ from customers.selectors import (
     customer_visible_to_shop,
 )
 from customers.services import customer_delete, customer_refresh, holds_push, items_restocked
-from mall.errors import Conflict, DomainError, NotAvailable, NotFound, OutOfStock
 from mall.models import Shop
 from mall.selectors import retention_current
 from matching import engine, realtime

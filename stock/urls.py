@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from mall.handlers import off_views_thread
+from core.handlers import off_views_thread
 from stock import views
 
 urlpatterns = [

@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.api_errors import error_body
+from core.errors import DomainError, NotFound
+from core.handlers import off_views_thread
 from kiosks.selectors import kiosk_checkin_path, kiosks_of_shop
-from mall.api_errors import error_body
-from mall.errors import DomainError, NotFound
-from mall.handlers import off_views_thread
 from mall.models import Shop
 from mall.selectors import shop_by_slug, shops_of_clerk, user_is_clerk_of
 from reports.selectors import shop_demand_near

@@ -39,7 +39,7 @@ def redis_database_empty(url: str) -> None:
 
 @dataclass
 class Worker:
-    """One daphne process serving ``mall.asgi:application``."""
+    """One daphne process serving ``config.asgi:application``."""
 
     port: int
     process: subprocess.Popen[bytes]
@@ -99,7 +99,7 @@ def daphne_workers(
             log = logs / f"daphne-{index}-{port}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(
-                    [*DAPHNE, "-b", HOST, "-p", str(port), "mall.asgi:application"],
+                    [*DAPHNE, "-b", HOST, "-p", str(port), "config.asgi:application"],
                     cwd=ROOT,
                     env=full_env,
                     stdout=out,

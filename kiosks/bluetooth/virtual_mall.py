@@ -205,7 +205,7 @@ def start_virtual_mall_thread(**options: object) -> tuple[threading.Thread, thre
     return thread, stop_request
 
 
-# --- manage.py demo extension (see mall.demo.DEMO_EXTENSIONS) ----------------------------
+# --- manage.py demo extension (see demo.services.DEMO_EXTENSIONS) ----------------------------
 
 
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from mall.money import money as money_format
+from core.money import money as money_format
 
 register = template.Library()
 

@@ -7,8 +7,8 @@ import time
 import pytest
 from PIL import Image
 
+from core.errors import InvalidImage
 from customers.faces import face_image_clean
-from mall.errors import InvalidImage
 
 
 def png_of(size: tuple[int, int]) -> bytes:

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from customers.models import PairingTicketUse
 from customers.pairing import pairing_ticket_create
-from mall.services import data_purge
 from tests.factories import make_customer
+from workflows.purge import data_purge
 
 pytestmark = pytest.mark.django_db
 

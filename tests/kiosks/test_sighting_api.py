@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from customers.models import Customer
 from kiosks.models import Presence
-from mall.services import data_purge
 from matching.models import Card
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from workflows.purge import data_purge
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
-from mall.api_errors import exception_handler
+from core.api_errors import exception_handler
 from tests.factories import MembershipFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The ASGI handler (mall/handlers.py): one thread for a request's middleware and view."""
+"""The ASGI handler (core/handlers.py): one thread for a request's middleware and view."""
 
 import asyncio
 import json
@@ -12,8 +12,8 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.urls import path
 
-from mall.asgi import django_application
-from mall.handlers import OneThreadASGIHandler
+from config.asgi import django_application
+from core.handlers import OneThreadASGIHandler
 from tests.servers import ROOT
 
 threads: list[int] = []
@@ -79,12 +79,12 @@ def test_a_content_type_with_a_nul_character_is_a_400_not_a_500():
 
 
 def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
-    # In a fresh interpreter: this one has loaded mall.asgi already.
+    # In a fresh interpreter: this one has loaded config.asgi already.
     probe = (
-        "import gc; before = gc.get_freeze_count(); import mall.asgi;"
+        "import gc; before = gc.get_freeze_count(); import config.asgi;"
         " print(before, gc.get_freeze_count())"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mall.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -98,10 +98,10 @@ def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
 def test_a_worker_on_sqlite_checkpoints_its_log_from_a_thread(tmp_path):
     database = tmp_path / "worker.sqlite3"
     sqlite3.connect(database).close()
-    probe = "import threading, mall.asgi; print([t.name for t in threading.enumerate()])"
+    probe = "import threading, config.asgi; print([t.name for t in threading.enumerate()])"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mall.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"sqlite:///{database}",
         "SQLITE_CHECKPOINT_EVERY": "0.5",
     }

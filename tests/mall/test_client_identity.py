@@ -6,8 +6,8 @@ import json
 import pytest
 from django.test import Client, RequestFactory
 
+from core.throttles import client_address
 from customers.pairing import pairing_ticket_create
-from mall.throttles import client_address
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db

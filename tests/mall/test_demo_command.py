@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from demo import services as demo_module
 from kiosks.models import Kiosk
-from mall import demo as demo_module
 from mall.models import Membership, Shop
 from matching.models import SynonymGroup
 from stock.models import StockItem
@@ -134,7 +134,7 @@ def test_extension_adds_its_option_and_is_started_and_stopped_around_the_server(
 
     call_command("demo", "--port", "8123", "--no-fireworks", stdout=io.StringIO())
 
-    assert served == [["-b", "127.0.0.1", "-p", "8123", "mall.asgi:application"]]
+    assert served == [["-b", "127.0.0.1", "-p", "8123", "config.asgi:application"]]
     assert extension.calls == [("start", 11, "http://127.0.0.1:8123", True), ("stop",)]
     assert purges == [30.0, "stopped"]
 

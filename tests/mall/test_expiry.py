@@ -8,11 +8,11 @@ from django.utils import timezone
 from customers.models import Customer, DesiredProduct
 from kiosks.services import customer_sight
 from mall.models import Retention
-from mall.services import data_purge
 from matching.models import Card
 from stock.models import StockItem
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, expire, make_customer, make_item, make_kiosk
+from workflows.purge import data_purge
 
 pytestmark = pytest.mark.django_db
 

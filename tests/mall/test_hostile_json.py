@@ -1,4 +1,4 @@
-"""JSON that ``json.loads`` takes but the server cannot keep or answer (``mall.parsers``):
+"""JSON that ``json.loads`` takes but the server cannot keep or answer (``core.parsers``):
 nesting deeper than the recursion limit, and unpaired surrogates. A 400 in the error shape,
 never a 500."""
 

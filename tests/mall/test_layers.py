@@ -1,22 +1,21 @@
-"""The in-memory channel layer (mall/layers.py): channels' layer, swept at most once a second."""
+"""The in-memory channel layer (core/layers.py): channels' layer, swept at most once a second."""
 
 import asyncio
 import runpy
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-import mall
-from mall.layers import BatchedRedisChannelLayer, SweptInMemoryChannelLayer
+import config.settings.channels
+from core.layers import BatchedRedisChannelLayer, SweptInMemoryChannelLayer
 
 
 def test_the_embedded_defaults_use_it(monkeypatch):
     # CI's second pass sets REDIS_URL; the defaults are what the settings give without it.
     monkeypatch.delenv("REDIS_URL", raising=False)
-    defaults = runpy.run_path(str(Path(mall.__file__).parent / "settings.py"))
+    defaults = runpy.run_path(config.settings.channels.__file__)
     layer = defaults["CHANNEL_LAYERS"]["default"]["BACKEND"]
-    assert layer == "mall.layers.SweptInMemoryChannelLayer"
+    assert layer == "core.layers.SweptInMemoryChannelLayer"
 
 
 async def test_group_messages_arrive_in_order():

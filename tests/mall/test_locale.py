@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from mall.money import money
+from core.money import money
 
 
 def test_prices_show_the_malls_currency_in_the_pages_language(settings) -> None:

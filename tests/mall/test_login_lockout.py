@@ -84,7 +84,7 @@ def test_password_checks_and_imports_are_marked_off_the_views_thread(path):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_login_runs_outside_the_views_shared_thread():
-    from mall.handlers import OneThreadASGIHandler
+    from core.handlers import OneThreadASGIHandler
 
     csrf = "a" * 32
     seen: list[int] = []

@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from customers.models import Customer, DesiredProduct
-from mall.services import data_purge_repeat
 from stock.models import StockItem
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, expire, make_customer, make_item
+from workflows.purge import data_purge_repeat
 
 pytestmark = pytest.mark.django_db
 

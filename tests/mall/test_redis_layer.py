@@ -1,4 +1,4 @@
-"""The Redis channel layer (mall/layers.py): channels-redis's, with pushes sent and read a
+"""The Redis channel layer (core/layers.py): channels-redis's, with pushes sent and read a
 batch per round trip. Against the real Redis of CI's second pass (``REDIS_URL``)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 import redis
 from channels_redis.core import RedisChannelLayer
 
-from mall.layers import RECEIVE_BATCH, BatchedRedisChannelLayer
+from core.layers import RECEIVE_BATCH, BatchedRedisChannelLayer
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"), reason="needs Redis: set REDIS_URL=redis://..."
@@ -131,7 +131,7 @@ async def test_a_full_channel_drops_the_message_and_says_so(layers, caplog):
     sender, screens = layers(capacity=2), layers()
     screen = await screens.new_channel()
     await screens.group_add("shop.1", screen)
-    with caplog.at_level(logging.WARNING, logger="mall.layers"):
+    with caplog.at_level(logging.WARNING, logger="core.layers"):
         await sender.group_send_many([("shop.1", {"type": "card.show", "n": n}) for n in range(3)])
 
     assert "1 of 3 messages dropped: their channel is at capacity" in caplog.text

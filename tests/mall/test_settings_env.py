@@ -1,4 +1,4 @@
-"""Settings from the environment (mall/settings.py): a bad number is named, not a traceback
+"""Settings from the environment (config/settings.py): a bad number is named, not a traceback
 from deep inside Django."""
 
 import os
@@ -16,7 +16,7 @@ def check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "mall.settings", **env},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
         text=True,
     )

@@ -1,11 +1,11 @@
-"""The write-ahead log checkpointer of the embedded database (mall/sqlite.py)."""
+"""The write-ahead log checkpointer of the embedded database (core/sqlite.py)."""
 
 import sqlite3
 import time
 
 import pytest
 
-from mall.sqlite import wal_checkpointer_start
+from core.sqlite import wal_checkpointer_start
 
 ROWS, ROW_BYTES = 2000, 1000
 

@@ -1,5 +1,5 @@
 """``matching.realtime.push_many``: sent on commit, each group in order; through the layer's
-``group_send_many`` (mall/layers.py), or on any other layer its groups at once."""
+``group_send_many`` (core/layers.py), or on any other layer its groups at once."""
 
 import asyncio
 
@@ -21,7 +21,7 @@ def configured(settings, backend: str):
 
 @pytest.fixture
 def layer(settings):
-    yield from configured(settings, "mall.layers.SweptInMemoryChannelLayer")
+    yield from configured(settings, "core.layers.SweptInMemoryChannelLayer")
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "MEDIA_ROOT": str(folder / "media"),
         "REGISTRATION_THROTTLE": "none",
-        "DJANGO_SETTINGS_MODULE": "mall.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "LOG_LEVEL": "WARNING",
     }
     run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "text": True}

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from mall.demo import demo_load
+from demo.services import demo_load
 from reports.demo import MISSING
 from reports.models import ConversionDay, DwellDay, FootfallHour, UnmetDemand
 

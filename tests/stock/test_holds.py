@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
+from core.errors import NotAvailable, OutOfStock
 from customers.models import Share
 from kiosks.services import customer_sight
-from mall.errors import NotAvailable, OutOfStock
 from stock.models import Hold, Sale, StockItem
 from stock.services import hold_create, sale_record
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk

@@ -129,7 +129,7 @@ def test_last_unit_sold_withdraws_other_shoppers_cards_for_it(clerk, shop):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sales_never_take_stock_below_zero():
     """Eight threads sell one unit each of an item with five left: five succeed."""
-    from mall.errors import OutOfStock
+    from core.errors import OutOfStock
     from stock.services import sale_record
 
     shop = ShopFactory(slug="busy")

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.errors import DomainError
 from kiosks.services import kiosk_create
-from mall.errors import DomainError
 from mall.selectors import shop_by_slug
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mall.errors import DomainError
+from core.errors import DomainError
 from mall.selectors import shop_by_slug
 from mall.services import clerk_create
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from mall.errors import DomainError
+from core.errors import DomainError
 from mall.management.checked_file import CheckedFileCommand
 from stock.imports import stock_csv_parse
 from stock.services import stock_items_sync

@@ -14,7 +14,7 @@ from django.db import connections
 async def fresh_layer(settings) -> AsyncIterator[None]:
     """An in-memory layer of this test's event loop (queues of an earlier loop would hang),
     and no DB connection left open in asgiref's thread afterwards (STACK.md)."""
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "mall.layers.SweptInMemoryChannelLayer"}}
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "core.layers.SweptInMemoryChannelLayer"}}
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
+from config.asgi import application
 from customers.models import Customer
 from customers.pairing import SESSION_CUSTOMER, SESSION_TOKEN_HASH
-from mall.asgi import application
 
 ORIGIN = (b"origin", b"http://localhost")
 #: The Host a browser on http://localhost sends with it.

@@ -5,8 +5,8 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.models import Session
 
+from config.asgi import application
 from customers.services import customer_delete
-from mall.asgi import application
 from mall.models import Membership
 from tests.factories import MembershipFactory, make_customer
 from tests.matching.pushes.helpers import clerk_cookie, closed_code, connect, phone_cookie, run

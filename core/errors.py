@@ -1,5 +1,5 @@
 """Domain errors. Services raise them; the API and the consumers turn them into the JSON
-error shape, each in one place (``mall.api_errors`` and ``matching.consumers``)."""
+error shape, each in one place (``core.api_errors`` and ``matching.consumers``)."""
 
 
 class DomainError(Exception):

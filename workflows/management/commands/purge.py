@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from mall.services import PurgeReport, data_purge, data_purge_repeat
+from workflows.purge import PurgeReport, data_purge, data_purge_repeat
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from mall.errors import DomainError
+from core.errors import DomainError
 
 #: What a person calls each field of the API, in a sentence ("Please fill in the message.").
 FIELD_WORDS = {

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
-from mall.api_errors import error_body
+from core.api_errors import error_body
 
 
 class RefuseNulMiddleware:

@@ -16,6 +16,7 @@ from typing import Any
 
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+from rest_framework.serializers import Serializer
 
 
 def json_loads(text: str | bytes) -> Any:
@@ -58,3 +59,10 @@ class JSONParser(parsers.JSONParser):
         if _has_unpaired_surrogate(data):
             raise ParseError("JSON parse error - a string holds an unpaired surrogate")
         return data
+
+
+def validated(serializer_class: type[Serializer], data: Any) -> Any:
+    """``data`` checked by ``serializer_class``; a ValidationError becomes a 400."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

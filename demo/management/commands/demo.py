@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from demo.services import ENTRANCE_KIOSK, DemoMall, demo_extensions_arguments, demo_load, demo_serve
 from kiosks.selectors import kiosk_checkin_path, kiosks_of_shop
-from mall.demo import ENTRANCE_KIOSK, DemoMall, demo_extensions_arguments, demo_load, demo_serve
 from mall.selectors import shop_by_slug
-from mall.services import PurgeReport
+from workflows.purge import PurgeReport
 
 
 class Command(BaseCommand):

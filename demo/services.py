@@ -1,7 +1,7 @@
 """The demo mall behind ``manage.py demo``: loading it (idempotent), and serving it.
 
 ``demo_load`` fills the database through the same services as the real commands: ten
-shops on two floors, a few hundred stock items from ``mall.demo_catalogue``, the synonym
+shops on two floors, a few hundred stock items from ``demo.catalogue``, the synonym
 list, a kiosk per shop and one at the entrance, a clerk and an admin login. Run again, it
 adds only what is missing (expired stock comes back) and issues fresh passwords and kiosk
 keys, since only hashes of the old ones are kept.
@@ -24,16 +24,17 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from demo.catalogue import CATEGORIES, SYNONYMS, item_specs
 from kiosks.models import Kiosk
 from kiosks.services import kiosk_create, kiosk_key_rotate
-from mall.demo_catalogue import CATEGORIES, SYNONYMS, item_specs
 from mall.models import Shop
-from mall.services import PurgeReport, ShopInput, clerk_create, data_purge_repeat, shops_import
+from mall.services import ShopInput, clerk_create, shops_import
 from matching.models import SynonymGroup
 from matching.services import synonyms_replace
 from reports.demo import MISSING, demo_history_fill
 from stock.models import StockItem
 from stock.services import StockInput, stock_items_import
+from workflows.purge import PurgeReport, data_purge_repeat
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +203,7 @@ def demo_serve(
     options: dict[str, Any],
     purge_report: Callable[[PurgeReport], None],
 ) -> None:
-    """Serve ``mall.asgi:application`` with daphne until interrupted, with the purge
+    """Serve ``config.asgi:application`` with daphne until interrupted, with the purge
     running every ``PURGE_EVERY`` seconds and the extensions started beside it."""
     from daphne.cli import CommandLineInterface
 
@@ -222,7 +223,7 @@ def demo_serve(
             if stopper is not None:
                 stoppers.append(stopper)
     try:
-        CommandLineInterface().run(["-b", host, "-p", str(port), "mall.asgi:application"])
+        CommandLineInterface().run(["-b", host, "-p", str(port), "config.asgi:application"])
     finally:
         stop.set()
         purger.join(timeout=10)

@@ -6,7 +6,7 @@ the middleware (WhiteNoise is sync-only; Django's own run their hooks through
 event loop and a worker thread about thirty times: 6 ms for a 404 over daphne, more than
 the sighting's own matching. Here the middleware chain is built synchronous and the
 whole of it runs in a single ``sync_to_async`` call, the way Channels 2 served HTTP.
-Websockets are not concerned: ``mall.asgi`` routes them to the consumers.
+Websockets are not concerned: ``config.asgi`` routes them to the consumers.
 
 A view marked ``off_views_thread`` (password checks, CSV imports: long work that would hold
 every sighting behind it) runs instead in the one thread of its own pool (``passwords``,

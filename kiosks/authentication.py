@@ -1,26 +1,50 @@
-"""Who may call what: the three kinds of API caller (DESIGN.md, "HTTP API")."""
+"""The kiosk's scheme, ``Authorization: Api-Key <key>``, and what a kiosk may do for a shop."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
-from rest_framework.serializers import Serializer
 
-from customers.models import Customer
+from core.authentication import CallerAuthentication
+from core.errors import Forbidden
 from kiosks.models import Kiosk
-from mall.errors import Forbidden
+from kiosks.selectors import kiosk_by_key
 from mall.models import Shop
 from mall.selectors import shop_by_slug, user_is_clerk_of
 
 
+class KioskKeyAuthentication(CallerAuthentication):
+    """``Authorization: Api-Key <key>``; ``request.auth`` is the kiosk."""
+
+    keyword = "Api-Key"
+    kind = "kiosk"
+    refusal = "Unknown or revoked kiosk key."
+
+    def caller(self, credential: str) -> Kiosk | None:
+        return kiosk_by_key(credential)
+
+
+class KioskKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "kiosks.authentication.KioskKeyAuthentication"
+    name = "kioskKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Api-Key <key>",
+        }
+
+
 def request_kiosk(request: Request) -> Kiosk | None:
-    return request.auth if isinstance(request.auth, Kiosk) else None
-
-
-def request_customer(request: Request) -> Customer | None:
-    return request.auth if isinstance(request.auth, Customer) else None
+    """The kiosk that made the request, if it came with a kiosk's key."""
+    if isinstance(request.auth, Kiosk):
+        return request.auth
+    return None
 
 
 class IsKiosk(BasePermission):
@@ -30,15 +54,6 @@ class IsKiosk(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return request_kiosk(request) is not None
-
-
-class IsShopper(BasePermission):
-    """Authenticated with a shopper's ``Bearer`` token."""
-
-    message = "This call needs a shopper's Bearer token."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return request_customer(request) is not None
 
 
 def may_act_for_shop(request: Request, shop_id: int) -> bool:
@@ -66,10 +81,3 @@ def shop_for_clerk(request: Request, slug: str) -> Shop:
     if request_kiosk(request) is not None or not user_is_clerk_of(request.user, shop.pk):
         raise Forbidden("Only clerks of this shop may do this.")
     return shop
-
-
-def validated(serializer_class: type[Serializer], data: Any) -> Any:
-    """``data`` checked by ``serializer_class``; a ValidationError becomes a 400."""
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

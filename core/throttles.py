@@ -19,8 +19,8 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from kiosks.models import Kiosk
-from mall.errors import NotFound
+from core.authentication import caller_kind
+from core.errors import NotFound
 
 T = TypeVar("T")
 
@@ -73,7 +73,7 @@ class RegistrationThrottle(AddressThrottle):
     scope = "registration"
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        if isinstance(getattr(request, "auth", None), Kiosk):
+        if caller_kind(request) == "kiosk":
             return True
         return super().allow_request(request, view)
 

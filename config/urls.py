@@ -7,10 +7,10 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.handlers import off_views_thread
 from customers import apis as customer_apis
 from kiosks import apis as kiosk_apis
 from mall import views as mall_views
-from mall.handlers import off_views_thread
 from matching import apis as matching_apis
 from stock import apis as stock_apis
 
@@ -91,7 +91,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    # The admin's login hashes passwords: not on the views' thread (mall/handlers.py).
+    # The admin's login hashes passwords: not on the views' thread (core/handlers.py).
     path("admin/login/", admin_login),
     path("", include("reports.urls")),  # before the admin: /admin/reports/ is a page
     path("admin/", admin.site.urls),
@@ -104,7 +104,7 @@ urlpatterns = [
     path("", include("stock.urls")),
 ]
 
-handler404 = "mall.api_errors.handler404"
-handler500 = "mall.api_errors.handler500"
-handler400 = "mall.api_errors.handler400"
-handler403 = "mall.api_errors.handler403"
+handler404 = "core.api_errors.handler404"
+handler500 = "core.api_errors.handler500"
+handler400 = "core.api_errors.handler400"
+handler403 = "core.api_errors.handler403"
