@@ -60,11 +60,13 @@ def setup_in_process(workdir: Path, handhelds: int) -> tuple[str, list[str], Any
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from customers.services import DesireInput, customer_register
+    from customers.services import DesireInput
     from kiosks.services import kiosk_create
     from mall.models import Shop
     from mall.services import ShopInput, shops_import
-    from stock.services import StockInput, stock_item_create
+    from stock.services import StockInput
+    from workflows.restock import stock_item_create
+    from workflows.shoppers import customer_register
 
     shops_import(
         rows=[

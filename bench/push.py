@@ -57,10 +57,12 @@ def seed(screens: int, shoppers: int, per_sighting: int) -> dict:
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
 
-    from customers.services import DesireInput, customer_register
+    from customers.services import DesireInput
     from kiosks.services import kiosk_create
     from mall.models import Shop
-    from stock.services import StockInput, stock_items_import
+    from stock.services import StockInput
+    from workflows.restock import stock_items_import
+    from workflows.shoppers import customer_register
 
     shops = Shop.objects.bulk_create(
         [

@@ -43,9 +43,10 @@ def main() -> int:
     import kiosks.services as sighting
     import matching.services as cards
     from customers.models import Customer
-    from customers.services import DesireInput, customer_register
+    from customers.services import DesireInput
     from demo.services import demo_load
     from kiosks.models import Kiosk
+    from workflows.shoppers import customer_register
 
     call_command("migrate", verbosity=0)
     demo = demo_load()

@@ -212,10 +212,12 @@ def load(args: argparse.Namespace) -> Mall:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
-    from customers.services import DesireInput, customer_register
+    from customers.services import DesireInput
     from kiosks.services import kiosk_create
     from mall.models import Shop
-    from stock.services import StockInput, stock_items_import
+    from stock.services import StockInput
+    from workflows.restock import stock_items_import
+    from workflows.shoppers import customer_register
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

@@ -397,8 +397,9 @@ def write_synonyms(path: Path) -> None:
 def register_shoppers(
     count: int, *, wants: Callable[..., Iterator[str]] | None = None
 ) -> list[str]:
-    from customers.services import DesireInput, customer_register
+    from customers.services import DesireInput
     from demo.catalogue import want_specs
+    from workflows.shoppers import customer_register
 
     wants = (wants or want_specs)(count * 3, seed=7)
     tokens = []
@@ -434,7 +435,7 @@ def time_in_process(
 
     from customers.selectors import customer_by_token
     from kiosks.selectors import kiosk_by_key
-    from kiosks.services import customer_sight
+    from workflows.sightings import customer_sight
 
     kiosks = [kiosk_by_key(key) for key in keys]
 

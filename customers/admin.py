@@ -16,8 +16,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from customers.models import Customer, DesiredProduct, Share, ShopRequest
-from customers.services import customer_delete
 from mall.admin import ReadOnlyAdmin
+from workflows.shoppers import customer_delete
 
 
 class ViewOnlyInline(admin.TabularInline):

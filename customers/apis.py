@@ -20,7 +20,6 @@ from core.schema import OBJECT_LIST
 from core.throttles import (
     RegistrationThrottle,
     ShopperThrottle,
-    code_lookup,
     code_lookup_check,
     code_lookup_count,
 )
@@ -29,32 +28,30 @@ from customers.faces import MAX_BYTES
 from customers.models import Customer, PaymentMethod, Ranking, ShopRequest
 from customers.selectors import (
     customer_by_code,
-    customer_visible_by_code,
     shop_shares,
+    visible_customer,
 )
-from customers.services import (
-    DesireInput,
-    customer_delete,
-    customer_register,
-    customer_update,
-    desire_note_set,
-    share_create,
-    share_withdraw,
-    shop_request_create,
-    shop_request_payload,
-    shop_request_reply,
-)
+from customers.services import DesireInput, desire_note_set, shop_request_payload
 from kiosks.authentication import KioskKeyAuthentication, request_kiosk, shop_for_clerk
-from kiosks.services import customer_checkin, customer_leave, customer_register_at
 from mall.selectors import shop_by_slug
 from matching import realtime
 from matching.selectors import customer_results
+from matching.serving import customer_alternatives_payload, customer_holds_payload
 from reports.models import AccessAction
 from reports.selectors import access_looked_at_by
 from reports.services import access_log_record, access_log_snapshot
 from stock.models import Hold
-from stock.selectors import customer_alternatives_payload, customer_holds_payload
-from stock.services import alternative_accept, alternative_dismiss, hold_cancel
+from workflows.holds import alternative_accept, alternative_dismiss, hold_cancel
+from workflows.shoppers import (
+    customer_delete,
+    customer_register,
+    customer_update,
+    share_create,
+    share_withdraw,
+    shop_request_create,
+    shop_request_reply,
+)
+from workflows.sightings import customer_checkin, customer_leave, customer_register_at
 
 MAX_DESIRES = 20
 MAX_KEYWORDS = 10
@@ -415,14 +412,6 @@ class MeRequestsApi(APIView):
 def _visible_customer(request: Request, slug: str, code: str) -> tuple[Any, Customer]:
     shop = shop_for_clerk(request, slug)
     return shop, visible_customer(shop=shop, code=code)
-
-
-def visible_customer(*, shop: Any, code: str) -> Customer:
-    """The shopper with ``code`` if ``shop`` sees them, else 404 (one answer for unknown
-    and not visible); each code that finds no one counts against the shop's limit."""
-    return code_lookup(
-        shop_id=shop.pk, find=lambda: customer_visible_by_code(code=code, shop_id=shop.pk)
-    )
 
 
 def _access_log(request: Request, action: str, shop: Any, customer: Customer) -> None:

@@ -7,7 +7,9 @@ import hashlib
 from django.utils import timezone
 
 from core.errors import NotFound
+from core.throttles import code_lookup
 from customers.models import Customer, Share
+from mall.models import Shop
 
 
 def token_hash(token: str) -> str:
@@ -80,4 +82,12 @@ def shop_shares(*, shop_id: int, limit: int = 200) -> list[Share]:
         Share.objects.filter(shop_id=shop_id, customer__expires_at__gt=timezone.now())
         .select_related("customer")
         .prefetch_related("customer__desires")[:limit]
+    )
+
+
+def visible_customer(*, shop: Shop, code: str) -> Customer:
+    """The shopper with ``code`` if ``shop`` sees them, else 404 (one answer for unknown
+    and not visible); each code that finds no one counts against the shop's limit."""
+    return code_lookup(
+        shop_id=shop.pk, find=lambda: customer_visible_by_code(code=code, shop_id=shop.pk)
     )

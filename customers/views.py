@@ -33,13 +33,14 @@ from customers.pairing import (
     pairing_ticket_create,
     pairing_ticket_redeem,
 )
-from customers.services import Registration, customer_register
+from customers.services import Registration
 from kiosks.models import Kiosk
 from kiosks.selectors import kiosk_by_checkin_code, kiosk_for_entrance
-from kiosks.services import RegistrationAt, customer_checkin, customer_register_at
 from mall.floorplan import floor_name, list_pins
 from mall.selectors import list_maps, retention_current, shops_all
 from reports.selectors import access_looked_at_by
+from workflows.shoppers import customer_register
+from workflows.sightings import RegistrationAt, customer_checkin, customer_register_at
 
 #: Session key of the kiosk's last registration, shown once by ``kiosk_done``.
 KIOSK_RESULT = "kiosk_result"

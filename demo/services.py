@@ -33,8 +33,9 @@ from matching.models import SynonymGroup
 from matching.services import synonyms_replace
 from reports.demo import MISSING, demo_history_fill
 from stock.models import StockItem
-from stock.services import StockInput, stock_items_import
+from stock.services import StockInput
 from workflows.purge import PurgeReport, data_purge_repeat
+from workflows.restock import stock_items_import
 
 logger = logging.getLogger(__name__)
 

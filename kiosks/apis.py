@@ -14,7 +14,7 @@ from core.parsers import validated
 from customers.selectors import customer_by_token
 from kiosks.authentication import IsKiosk, request_kiosk
 from kiosks.selectors import kiosk_checkin_path
-from kiosks.services import customer_depart, customer_sight
+from workflows.sightings import customer_depart, customer_sight
 
 
 class TokenSerializer(serializers.Serializer):

@@ -227,3 +227,13 @@ def _send_many(pushes: list[tuple[str, dict[str, Any]]]) -> None:
         await asyncio.gather(*(send_group(group, ms) for group, ms in by_group.items()))
 
     async_to_sync(send_all)()
+
+
+def erased_message() -> dict[str, Any]:
+    """To the shopper's phone: their data is gone (purchase, departure, expiry)."""
+    return {"type": "me.erased"}
+
+
+def request_reply_message(request: dict[str, Any]) -> dict[str, Any]:
+    """To the shopper's phone: a shop answered one of their requests."""
+    return {"type": "request.reply", "request": request}

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from core.errors import NotFound
 from customers.models import Customer, DesiredProduct
 from matching import engine, realtime
 from matching.index.catalogue import item_terms
@@ -23,14 +23,11 @@ from matching.models import Card, IndexChange, IndexVersion, ItemTerm, SynonymGr
 from matching.selectors import (
     DesireOffers,
     card_shops,
-    customer_position,
     desire_results,
     desires_offers,
     synonyms_current,
 )
-from reports.models import ConversionEvent
-from reports.services import conversion_cards_shown, conversion_count
-from stock.selectors import cards_serving
+from matching.serving import cards_serving
 
 
 def stock_items_index(
@@ -183,15 +180,23 @@ def _face_url(customer: Any, shop: Any) -> str | None:
 CARD_ITEMS = 5
 
 
-def cards_refresh(
-    *, customer: Any, at: engine.Position | None, push_results: bool = True
-) -> list[dict[str, Any]]:
-    """Match ``customer``'s wants from where they were seen, show a card to the shops they
-    are heading for, withdraw it from every other shop; return the ranked results.
+@dataclass(frozen=True)
+class CardsPlan:
+    """What a refresh of one shopper's cards will do: the ranked ``results`` (their phone's
+    list), the shops to show a card (``shown``) and the cards themselves."""
+
+    results: list[dict[str, Any]]
+    shown: list[int]
+    cards: list[CardRow]
+
+
+def cards_plan(*, customer: Customer, at: engine.Position | None) -> CardsPlan:
+    """Match ``customer``'s wants from where they were seen; choose the shops they are
+    heading for (reads only).
 
     The shops: for each want, the first ``CARD_SHOPS`` shops of that want's list, plus the
     shop of the kiosk that saw them if it has a match (DESIGN.md, flow 3). With ``at`` None
-    (never sighted, or gone out of range) no card is shown and existing cards are withdrawn.
+    (never sighted, or gone out of range) no card is shown.
     """
     desires = list(customer.desires.filter(expires_at__gt=timezone.now()))
     offers: dict[int, DesireOffers] = {}
@@ -202,31 +207,36 @@ def cards_refresh(
     shown = card_shops(offers, kiosk_shop_id=kiosk_shop_id, per_desire=settings.CARD_SHOPS)
     seen_at = customer.last_seen_at or timezone.now()
     cards = [_card_row(customer, desires, offers, shop_id, seen_at) for shop_id in shown]
+    return CardsPlan(results=results, shown=shown, cards=cards)
+
+
+def cards_store(
+    *, customer: Customer, plan: CardsPlan, push_results: bool = True
+) -> list[tuple[str, dict[str, Any]]]:
+    """Show ``plan``'s cards, withdraw every other card of ``customer``; returns the pushes
+    that say so (to each shop's screens, and the list to the shopper's phone), for the
+    caller to send on commit."""
     pushes: list[tuple[str, dict[str, Any]]] = []
-    # No savepoint when nested (a sighting's transaction): nothing here is retried on error.
-    with transaction.atomic(savepoint=False):
-        stale = _cards_stale(customer_id=customer.pk, keep=shown)
-        if stale:
-            Card.objects.filter(customer=customer, shop_id__in=stale).delete()
-        pushes += [
-            (realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
-            for shop_id in stale
-        ]
-        conversion_cards_shown(customer=customer, shop_ids=shown)  # before the upsert
-        _cards_upsert(cards)
-        has_face = bool(customer.face_image)
-        serving = cards_serving(customer_id=customer.pk) if cards else {}
-        for card in cards:
-            face_url = _face_url(customer, card.shop) if has_face else None
-            taken_by, holds = serving.get(card.shop_id, (None, []))
-            payload = realtime.card_payload(card, face_url=face_url, taken_by=taken_by, holds=holds)
-            pushes.append((realtime.shop_group(card.shop_id), realtime.card_show_message(payload)))
-        if push_results:
-            pushes.append(
-                (realtime.customer_group(customer.pk), realtime.shops_update_message(results))
-            )
-        realtime.push_many(pushes)
-    return results
+    stale = _cards_stale(customer_id=customer.pk, keep=plan.shown)
+    if stale:
+        Card.objects.filter(customer=customer, shop_id__in=stale).delete()
+    pushes += [
+        (realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
+        for shop_id in stale
+    ]
+    _cards_upsert(plan.cards)
+    has_face = bool(customer.face_image)
+    serving = cards_serving(customer_id=customer.pk) if plan.cards else {}
+    for card in plan.cards:
+        face_url = _face_url(customer, card.shop) if has_face else None
+        taken_by, holds = serving.get(card.shop_id, (None, []))
+        payload = realtime.card_payload(card, face_url=face_url, taken_by=taken_by, holds=holds)
+        pushes.append((realtime.shop_group(card.shop_id), realtime.card_show_message(payload)))
+    if push_results:
+        pushes.append(
+            (realtime.customer_group(customer.pk), realtime.shops_update_message(plan.results))
+        )
+    return pushes
 
 
 def _card_row(
@@ -347,55 +357,48 @@ def _cards_upsert(cards: list[CardRow]) -> None:
         )
 
 
-def cards_withdraw_all(*, customer: Any) -> None:
-    """Withdraw every card of ``customer`` (they bought, left, expired or were erased)."""
+def cards_withdraw_all(*, customer: Customer) -> list[tuple[str, dict[str, Any]]]:
+    """Withdraw every card of ``customer`` (they bought, left, expired or were erased);
+    returns the ``card.withdraw`` pushes for the caller to send."""
     shop_ids = list(Card.objects.filter(customer=customer).values_list("shop_id", flat=True))
     Card.objects.filter(customer=customer).delete()
-    for shop_id in shop_ids:
-        realtime.push(realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
+    return [
+        (realtime.shop_group(shop_id), realtime.card_withdraw_message(customer.code))
+        for shop_id in shop_ids
+    ]
 
 
-def card_take(*, shop_id: int, customer: Any, clerk: Any) -> Card:
-    """``clerk`` serves this shopper ("I'll serve them"), taking over from any other clerk:
-    every screen of the shop gets ``card.taken``. Only a live card can be taken."""
-    with transaction.atomic():
-        card = Card.objects.filter(shop_id=shop_id, customer=customer)
-        # A card nobody served yet counts as taken (conversion); a takeover does not.
-        if card.filter(taken_by__isnull=True).update(taken_by=clerk):
-            conversion_count(shop_id=shop_id, event=ConversionEvent.CARD_TAKEN)
-        elif not card.update(taken_by=clerk):
-            raise NotFound(
-                f"Shopper {customer.code} has no live card at this shop.", code="no_card"
-            )
-        realtime.push(
-            realtime.shop_group(shop_id),
-            realtime.card_taken_message(customer.code, clerk.get_username()),
+def card_take(*, shop_id: int, customer: Customer, clerk: AbstractBaseUser) -> bool | None:
+    """``clerk`` serves this shopper, taking over from any other clerk. True: nobody served
+    them yet; False: a takeover; None: no live card at this shop."""
+    card = Card.objects.filter(shop_id=shop_id, customer=customer)
+    if card.filter(taken_by__isnull=True).update(taken_by=clerk):
+        return True
+    if card.update(taken_by=clerk):
+        return False
+    return None
+
+
+def card_release(*, shop_id: int, customer: Customer) -> bool:
+    """The shopper was served (a sale): their card at this shop is free again. False if
+    none was taken (a withdrawn card needs no release: it is gone)."""
+    return bool(
+        Card.objects.filter(shop_id=shop_id, customer=customer, taken_by__isnull=False).update(
+            taken_by=None
         )
-    return Card.objects.get(shop_id=shop_id, customer=customer)
+    )
 
 
-def card_release(*, shop_id: int, customer: Any) -> None:
-    """The shopper was served (a sale): their card at this shop is free again
-    (``card.taken`` with no clerk). A withdrawn card needs no release: it is gone."""
-    if Card.objects.filter(shop_id=shop_id, customer=customer, taken_by__isnull=False).update(
-        taken_by=None
-    ):
-        realtime.push(
-            realtime.shop_group(shop_id), realtime.card_taken_message(customer.code, None)
-        )
-
-
-def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
-    """Items became available (new, restocked from 0, imported, renamed, kept longer):
-    rerun matching for the shoppers now in the mall whose wants match any of them, so
-    their phone gets ``shops.update`` and the shops they head for get their card.
+def customers_wanting_items(*, item_ids: Collection[int]) -> list[Customer]:
+    """The shoppers now in the mall whose wants match any of ``item_ids`` (items that became
+    available: new, restocked from 0, imported, renamed, kept longer).
 
     Bounded by the shoppers present (sighted and not out of range), never by the stock:
     their wants ask the index (each distinct phrase once: remembered), and the answer is
-    intersected with ``item_ids``. Returns how many shoppers were refreshed.
+    intersected with ``item_ids``.
     """
     if not item_ids:
-        return 0
+        return []
     now = timezone.now()
     present = list(
         Customer.objects.filter(
@@ -408,7 +411,7 @@ def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
     )
     desires = [desire for customer in present for desire in customer.desires.all()]
     if not desires:
-        return 0
+        return []
     catalogue = catalogue_current()
     changed = catalogue.keys_of(item_ids)
     synonyms = synonyms_current()
@@ -419,16 +422,4 @@ def customers_refresh_for_items(*, item_ids: Collection[int]) -> int:
         )
         if exact.intersect(changed) or similar.intersect(changed):
             wanting.add(desire.customer_id)
-    refreshed = 0
-    for customer in present:
-        if customer.pk in wanting:
-            cards_refresh(customer=customer, at=customer_position(customer))
-            refreshed += 1
-    return refreshed
-
-
-def customers_refresh_for_item(*, item: Any) -> int:
-    """``customers_refresh_for_items`` of one item, if it is in stock."""
-    if item.quantity <= 0:
-        return 0
-    return customers_refresh_for_items(item_ids=[item.pk])
+    return [customer for customer in present if customer.pk in wanting]

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from mall.admin import ReadOnlyAdmin
 from stock.imports import KEYWORD_MAX, KEYWORDS_MAX
 from stock.models import Sale, StockItem
-from stock.services import (
+from workflows.restock import (
     stock_item_delete,
     stock_item_save,
     stock_item_update,

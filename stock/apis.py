@@ -17,25 +17,23 @@ from core.fields import PriceField, TextField, WholeNumberField
 from core.parsers import validated
 from core.schema import OBJECT_LIST
 from core.throttles import code_lookup_check, code_lookup_count
-from customers.apis import visible_customer
+from customers.selectors import visible_customer
 from kiosks.authentication import request_kiosk, shop_for_clerk, shop_for_request
 from matching import realtime
-from matching.services import card_take
 from reports.models import AccessAction
 from reports.services import access_log_record
 from stock.models import Hold, StockItem
 from stock.selectors import holds_live
-from stock.services import (
-    StockInput,
-    alternative_create,
-    hold_cancel,
-    hold_create,
-    sale_record,
+from stock.services import StockInput
+from workflows.cards import card_take
+from workflows.holds import alternative_create, hold_cancel, hold_create
+from workflows.restock import (
     stock_item_create,
     stock_item_delete,
     stock_item_put_by_barcode,
     stock_item_update,
 )
+from workflows.sales import sale_record
 
 
 class StockItemSerializer(serializers.Serializer):

@@ -20,7 +20,7 @@ from mall.models import Shop
 from mall.selectors import shop_by_slug, shops_of_clerk, user_is_clerk_of
 from reports.selectors import shop_demand_near
 from stock.imports import stock_csv_parse
-from stock.services import stock_items_sync
+from workflows.restock import stock_items_sync
 
 #: Largest CSV a clerk may upload from the dashboard (the command has no such limit).
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024

@@ -12,11 +12,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from customers.models import Customer
-from customers.services import DesireInput, Registration, customer_register
+from customers.services import DesireInput, Registration
 from kiosks.services import KioskKey, kiosk_create
 from mall.models import Membership, Shop
 from stock.models import StockItem
-from stock.services import StockInput, stock_item_create
+from stock.services import StockInput
+from workflows.restock import stock_item_create
+from workflows.shoppers import customer_register
 
 _kiosk_numbers = itertools.count(1)
 

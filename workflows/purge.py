@@ -12,11 +12,12 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from customers.pairing import pairing_tickets_used_purge
-from customers.services import customers_expired_purge
-from kiosks.services import customers_departed_purge
 from matching.services import index_changes_trim
 from reports.services import access_log_purge
-from stock.services import holds_expired_purge, stock_expired_purge
+from workflows.holds import holds_expired_purge
+from workflows.restock import stock_expired_purge
+from workflows.shoppers import customers_expired_purge
+from workflows.sightings import customers_departed_purge
 
 
 @dataclass(frozen=True)

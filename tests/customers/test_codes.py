@@ -4,8 +4,9 @@ import math
 
 import pytest
 
-from customers.services import CODE_ALPHABET, share_create
+from customers.services import CODE_ALPHABET
 from tests.factories import MembershipFactory, ShopFactory, make_customer
+from workflows.shoppers import share_create
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@
 import pytest
 
 from customers.models import Customer, Share, ShopRequest
-from kiosks.services import customer_sight
 from matching.models import Card
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

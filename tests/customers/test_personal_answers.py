@@ -2,8 +2,8 @@
 
 import pytest
 
-from customers.services import share_create
 from tests.factories import MembershipFactory, ShopFactory, make_customer
+from workflows.shoppers import share_create
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ withdraws; alternatives for a want, accepted as a hold or dismissed; one clerk p
 import pytest
 
 from customers.models import Share
-from kiosks.services import customer_sight
 from matching.models import Card
 from stock.models import Alternative, Hold, StockItem
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from customers.services import share_create, shop_request_create
-from kiosks.services import customer_sight
 from tests.conftest import jpeg_bytes
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.shoppers import share_create, shop_request_create
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

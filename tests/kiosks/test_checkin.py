@@ -9,10 +9,11 @@ from django.utils import timezone
 from customers.models import Customer
 from customers.pairing import SESSION_CUSTOMER
 from kiosks.models import Kiosk, Presence
-from kiosks.services import customer_sight, customers_departed_purge, kiosk_checkin_renew
+from kiosks.services import kiosk_checkin_renew
 from mall.services import clerk_create
 from matching.models import Card
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from workflows.sightings import customer_sight, customers_departed_purge
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ POS); nothing about shoppers."""
 import pytest
 
 from customers.models import ShopRequest
-from customers.services import share_create, shop_request_create
-from kiosks.services import customer_sight
 from stock.models import StockItem
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from workflows.shoppers import share_create, shop_request_create
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ is heading for (DESIGN.md, flow 3 and "The sighting answer")."""
 
 import pytest
 
-from kiosks.services import customer_sight
 from matching.models import Card
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from customers.models import Customer, Share, ShopRequest
 from kiosks.models import Kiosk, Presence
-from kiosks.services import customer_sight
 from mall.models import Membership, Retention
 from matching.models import Card, IndexVersion, SynonymGroup, Term
 from matching.services import synonyms_replace
 from stock.models import Sale, StockItem
-from stock.services import sale_record
 from tests.conftest import jpeg_bytes
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.sales import sale_record
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

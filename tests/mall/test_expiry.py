@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Customer, DesiredProduct
-from kiosks.services import customer_sight
 from mall.models import Retention
 from matching.models import Card
 from stock.models import StockItem
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, expire, make_customer, make_item, make_kiosk
 from workflows.purge import data_purge
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

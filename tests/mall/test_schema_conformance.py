@@ -17,8 +17,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from customers.services import share_create
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.shoppers import share_create
 
 #: Generated requests per operation and caller: enough to cross every field's edges, few
 #: enough that the whole run stays near a minute. ``SCHEMA_EXAMPLES=200`` digs deeper.

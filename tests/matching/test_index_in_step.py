@@ -7,8 +7,9 @@ from django.db import connection, transaction
 from matching import engine
 from matching.selectors import index_forget, items_search, synonyms_current
 from stock.models import StockItem
-from stock.services import sale_record, stock_item_delete, stock_item_update
 from tests.factories import ShopFactory, make_item
+from workflows.restock import stock_item_delete, stock_item_update
+from workflows.sales import sale_record
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core import signing
 from rest_framework.test import APIClient
 
 from customers.pairing import TICKET_MAX_AGE, pairing_ticket_create
-from customers.services import customer_delete
 from tests.factories import make_customer
+from workflows.shoppers import customer_delete
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from customers.models import Customer
-from customers.services import customer_delete, share_create
-from kiosks.services import customer_sight
 from reports.models import AccessAction, AccessLog, ActorKind, UnmetDemand
 from reports.services import access_log_record
 from tests.conftest import jpeg_bytes
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.shoppers import customer_delete, share_create
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

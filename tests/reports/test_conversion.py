@@ -3,12 +3,12 @@
 import pytest
 from django.utils import timezone
 
-from kiosks.services import customer_sight
 from reports.models import ConversionDay, ConversionEvent
 from reports.selectors import card_funnel, conversion_totals, hold_funnel
 from reports.services import conversion_count
-from stock.services import sale_record
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from workflows.sales import sale_record
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_an_unknown_event_is_refused():
 
 
 def _shared_shopper(shop, *, quantity=3):
-    from customers.services import share_create
+    from workflows.shoppers import share_create
 
     item = make_item(shop, "Running Shoes", quantity=quantity)
     customer = make_customer("running shoes").customer
@@ -78,7 +78,7 @@ def _shared_shopper(shop, *, quantity=3):
 
 
 def test_a_hold_made_then_sold_counts_made_and_sold():
-    from stock.services import hold_create
+    from workflows.holds import hold_create
 
     sole = ShopFactory(slug="sole")
     item, customer = _shared_shopper(sole)
@@ -95,7 +95,7 @@ def test_a_hold_past_its_time_counts_as_expired_at_the_purge():
     from datetime import timedelta
 
     from stock.models import Hold
-    from stock.services import hold_create, holds_expired_purge
+    from workflows.holds import hold_create, holds_expired_purge
 
     sole = ShopFactory(slug="sole")
     item, customer = _shared_shopper(sole)
@@ -109,8 +109,8 @@ def test_a_hold_past_its_time_counts_as_expired_at_the_purge():
 
 
 def test_taking_a_card_counts_once_and_a_takeover_does_not():
-    from matching.services import card_take
     from tests.factories import UserFactory
+    from workflows.cards import card_take
 
     sole = ShopFactory(slug="sole")
     make_item(sole, "Running Shoes")

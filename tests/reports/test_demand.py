@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from customers.services import DesireInput, customer_delete, customer_update
+from customers.services import DesireInput
 from reports.models import DemandSource, UnmetDemand
 from reports.selectors import demand_unmet_top, shop_demand_near
 from reports.services import demand_search_unmet
 from tests.factories import ShopFactory, make_customer, make_item
+from workflows.shoppers import customer_delete, customer_update
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers.models import Customer
-from customers.services import customer_delete
-from kiosks.services import customer_depart, customer_sight
 from reports.models import DwellDay, FootfallHour
 from reports.selectors import dwell_distribution, footfall_days, footfall_heat
 from reports.services import dwell_bucket, footfall_count
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from workflows.shoppers import customer_delete
+from workflows.sightings import customer_depart, customer_sight
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_the_first_sighting_is_kept_across_later_ones():
 
 
 def test_a_phones_checkin_counts_a_checkin_and_a_sighting_at_that_kiosk():
-    from kiosks.services import customer_checkin
+    from workflows.sightings import customer_checkin
 
     kiosk = make_kiosk(ShopFactory(), name="Shop kiosk").kiosk
     shopper = make_customer("kite").customer
@@ -133,7 +133,7 @@ def test_a_phones_checkin_counts_a_checkin_and_a_sighting_at_that_kiosk():
 
 
 def test_im_leaving_counts_a_departure_at_the_last_kiosk():
-    from kiosks.services import customer_leave
+    from workflows.sightings import customer_leave
 
     kiosk = make_kiosk(name="Entrance", floor=0, x=0, y=0).kiosk
     shopper = make_customer("kite").customer

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from core.errors import NotAvailable, OutOfStock
 from customers.models import Share
-from kiosks.services import customer_sight
 from stock.models import Hold, Sale, StockItem
-from stock.services import hold_create, sale_record
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.holds import hold_create
+from workflows.sales import sale_record
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from kiosks.services import customer_sight
 from mall.models import Shop
 from stock.imports import stock_csv_parse
 from stock.management.commands import import_stock
 from stock.models import StockItem
 from tests.conftest import DATA
 from tests.factories import ShopFactory, make_customer, make_kiosk
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

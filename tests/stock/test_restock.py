@@ -7,12 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from kiosks.services import customer_leave, customer_sight
 from matching.models import Card
 from matching.selectors import customer_results
 from stock.models import StockItem
-from stock.services import stock_items_validity_extend
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.restock import stock_items_validity_extend
+from workflows.sightings import customer_leave, customer_sight
 
 pytestmark = pytest.mark.django_db
 

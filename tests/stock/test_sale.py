@@ -6,12 +6,12 @@ import pytest
 from django.db import connections
 
 from customers.models import Customer, DesiredProduct
-from customers.services import share_create
-from kiosks.services import customer_sight
 from matching.models import Card
 from stock.models import Sale, StockItem
 from tests.conftest import jpeg_bytes
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.shoppers import share_create
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_last_unit_sold_withdraws_other_shoppers_cards_for_it(clerk, shop):
 def test_concurrent_sales_never_take_stock_below_zero():
     """Eight threads sell one unit each of an item with five left: five succeed."""
     from core.errors import OutOfStock
-    from stock.services import sale_record
+    from workflows.sales import sale_record
 
     shop = ShopFactory(slug="busy")
     item = make_item(shop, "Last Chance Shoes", quantity=5)

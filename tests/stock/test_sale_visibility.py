@@ -3,10 +3,10 @@
 import pytest
 
 from customers.models import Customer, DesiredProduct
-from customers.services import share_create
-from kiosks.services import customer_sight
 from stock.models import Sale, StockItem
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from workflows.shoppers import share_create
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

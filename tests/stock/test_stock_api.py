@@ -2,10 +2,10 @@
 
 import pytest
 
-from kiosks.services import customer_sight
 from matching.models import ItemTerm
 from stock.models import StockItem
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kiosks.services import customer_sight
 from stock.models import StockItem
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from core.errors import DomainError
 from mall.management.checked_file import CheckedFileCommand
 from stock.imports import stock_csv_parse
-from stock.services import stock_items_sync
+from workflows.restock import stock_items_sync
 
 #: Files with at least this many rows show a progress line while they load.
 PROGRESS_MIN_ROWS = 5000

@@ -33,9 +33,9 @@ from kiosks.bluetooth.protocol import (
 from kiosks.bluetooth.transport import VirtualLink
 from kiosks.models import Presence
 from mall.models import Shop
-from stock.services import hold_create
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 from tests.kiosks.bluetooth.helpers import NetworkSwitch, connect_handheld, jpeg_of_size
+from workflows.holds import hold_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from customers.services import customer_delete, shop_request_create, shop_request_reply
-from kiosks.services import customer_sight
 from mall.services import clerk_create
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 from tests.matching.pushes.helpers import clerk_cookie, connect, drain, phone_cookie, run
+from workflows.shoppers import customer_delete, shop_request_create, shop_request_reply
+from workflows.sightings import customer_sight
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 

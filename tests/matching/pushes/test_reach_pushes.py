@@ -3,10 +3,10 @@
 
 import pytest
 
-from kiosks.services import customer_sight
 from mall.services import clerk_create
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 from tests.matching.pushes.helpers import clerk_cookie, connect, drain, run
+from workflows.sightings import customer_sight
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 

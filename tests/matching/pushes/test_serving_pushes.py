@@ -8,15 +8,16 @@ from typing import Any
 import pytest
 
 from customers.models import Share
-from customers.services import customer_delete, share_create, share_withdraw
-from kiosks.services import customer_sight
 from mall.services import clerk_create
 from matching.selectors import shop_cards_snapshot
-from matching.services import card_take
 from stock.models import Hold
-from stock.services import alternative_create, hold_cancel, hold_create, sale_record
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 from tests.matching.pushes.helpers import clerk_cookie, connect, drain, phone_cookie, run
+from workflows.cards import card_take
+from workflows.holds import alternative_create, hold_cancel, hold_create
+from workflows.sales import sale_record
+from workflows.shoppers import customer_delete, share_create, share_withdraw
+from workflows.sightings import customer_sight
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 

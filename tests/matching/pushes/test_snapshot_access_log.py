@@ -3,10 +3,10 @@ the clerk who opened it (reports.AccessLog)."""
 
 import pytest
 
-from kiosks.services import customer_sight
 from reports.models import AccessAction, AccessLog
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
 from tests.matching.pushes.helpers import clerk_cookie, connect, run
+from workflows.sightings import customer_sight
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 

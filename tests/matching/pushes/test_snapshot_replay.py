@@ -9,13 +9,16 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from customers.services import DesireInput, customer_delete, customer_update
-from kiosks.services import customer_depart, customer_sight, customers_departed_purge
+from customers.services import DesireInput
 from mall.services import clerk_create
 from matching.selectors import shop_cards_snapshot
-from stock.services import StockInput, sale_record, stock_item_create
+from stock.services import StockInput
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 from tests.matching.pushes.helpers import clerk_cookie, connect, drain, run
+from workflows.restock import stock_item_create
+from workflows.sales import sale_record
+from workflows.shoppers import customer_delete, customer_update
+from workflows.sightings import customer_depart, customer_sight, customers_departed_purge
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 

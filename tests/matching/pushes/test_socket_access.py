@@ -2,7 +2,6 @@
 
 import pytest
 
-from customers.services import customer_delete
 from tests.factories import MembershipFactory, ShopFactory, UserFactory, make_customer
 from tests.matching.pushes.helpers import (
     clerk_cookie,
@@ -13,6 +12,7 @@ from tests.matching.pushes.helpers import (
     phone_cookie,
     run,
 )
+from workflows.shoppers import customer_delete
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 

@@ -6,10 +6,10 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.models import Session
 
 from config.asgi import application
-from customers.services import customer_delete
 from mall.models import Membership
 from tests.factories import MembershipFactory, make_customer
 from tests.matching.pushes.helpers import clerk_cookie, closed_code, connect, phone_cookie, run
+from workflows.shoppers import customer_delete
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 

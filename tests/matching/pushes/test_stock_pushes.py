@@ -2,10 +2,10 @@
 
 import pytest
 
-from kiosks.services import customer_depart, customer_sight
-from stock.services import sale_record
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 from tests.matching.pushes.helpers import connect, drain, phone_cookie, run
+from workflows.sales import sale_record
+from workflows.sightings import customer_depart, customer_sight
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 
