@@ -1,10 +1,5 @@
-"""Websocket URLs (DESIGN.md, "Live pushes")."""
+"""Websocket URLs (DESIGN.md, "Live pushes"): each app brings its own."""
 
-from django.urls import path
+from matching.routing import websocket_urlpatterns as matching_sockets
 
-from matching.consumers import MeConsumer, ShopConsumer
-
-websocket_urlpatterns = [
-    path("ws/shops/<slug:slug>/", ShopConsumer.as_asgi()),
-    path("ws/me/", MeConsumer.as_asgi()),
-]
+websocket_urlpatterns = [*matching_sockets]

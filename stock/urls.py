@@ -1,10 +1,11 @@
-"""Clerk pages: login, dashboard, screen, CSV upload."""
+"""Clerk pages (login, dashboard, screen, CSV upload) and a shop's API under
+``/api/shops/<slug>/``: stock, sales, holds, alternatives, cards."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from core.handlers import off_views_thread
-from stock import views
+from stock import apis, views
 
 urlpatterns = [
     path(
@@ -22,4 +23,19 @@ urlpatterns = [
     path("shop/<slug:slug>/", views.shop_dashboard, name="shop-dashboard"),
     path("shop/<slug:slug>/screen/", views.shop_screen, name="shop-screen"),
     path("shop/<slug:slug>/stock/import/", views.stock_import, name="shop-stock-import"),
+]
+
+shop_api_urlpatterns = [
+    path("stock/", apis.StockListApi.as_view(), name="shop-stock"),
+    path("stock/<int:item_id>/", apis.StockDetailApi.as_view(), name="shop-stock-item"),
+    path(
+        "stock/by-barcode/<str:barcode>/",
+        apis.StockByBarcodeApi.as_view(),
+        name="shop-stock-barcode",
+    ),
+    path("sales/", apis.SaleCreateApi.as_view(), name="shop-sales"),
+    path("holds/", apis.ShopHoldsApi.as_view(), name="shop-holds"),
+    path("holds/<int:hold_id>/", apis.ShopHoldDetailApi.as_view(), name="shop-hold"),
+    path("alternatives/", apis.ShopAlternativesApi.as_view(), name="shop-alternatives"),
+    path("cards/<str:code>/take/", apis.CardTakeApi.as_view(), name="shop-card-take"),
 ]
