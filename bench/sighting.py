@@ -512,7 +512,8 @@ def offers_per_want(tokens: list[str], keys: list[str]) -> tuple[float, int]:
     from customers.selectors import customer_by_token
     from kiosks.selectors import kiosk_by_key
     from matching.engine import Position
-    from matching.selectors import OFFERS_PER_DESIRE, matches_for_desires
+    from matching.results import OFFERS_PER_DESIRE
+    from matching.selectors import matches_for_desires
 
     kiosk = kiosk_by_key(keys[0])
     floor, x, y = kiosk.position

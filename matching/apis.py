@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,7 +17,8 @@ from core.parsers import validated
 from customers.models import Ranking
 from kiosks.selectors import kiosk_by_checkin_code
 from matching import engine
-from matching.selectors import items_search, search_payload
+from matching.results import shop_payload
+from matching.selectors import SearchPage, items_search
 from reports.services import demand_search_unmet
 
 #: Results per page, at most.
@@ -128,3 +130,24 @@ class SearchApi(APIView):
                 q=data["q"], keywords=data["keywords"], similar_only=bool(page.hits)
             )
         return Response(search_payload(page))
+
+
+def search_payload(page: SearchPage) -> dict[str, Any]:
+    """``GET /api/search/``'s answer (DESIGN.md): ``{"total", "results"}``."""
+    return {
+        "total": page.total,
+        "results": [
+            {
+                "shop": shop_payload(hit.item.shop),  # type: ignore[arg-type]
+                "item": {
+                    "id": hit.item.pk,
+                    "name": hit.item.name,
+                    "price": f"{hit.item.price:.2f}",
+                    "quantity": hit.item.quantity,
+                },
+                "distance_m": None if hit.distance_m is None else round(hit.distance_m, 1),
+                "similar": hit.similar,
+            }
+            for hit in page.hits
+        ],
+    }

@@ -1,4 +1,5 @@
-"""Reads for matching: the synonym table, what a want matches and the shopper's list.
+"""Reads for matching: what a want matches (offers, search), what an item fulfils, the
+shopper's list now, a shop's live cards.
 
 Matching runs on the in-memory index (``matching.index``): each want's exact and similar
 items are sets computed on postings, and one pass per want keeps each shop's best offer;
@@ -18,8 +19,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from customers.models import DesiredProduct
 from mall.models import Shop
-from mall.selectors import place_directions
 from matching import engine, realtime
 from matching.index.catalogue import OfferedItem, OfferedShop, keywords_column
 from matching.index.memo import catalogue_current, catalogue_forget
@@ -32,7 +33,9 @@ from matching.index.offers import (
     items_ranked,
 )
 from matching.index.phrases import phrases_forget, want_items
-from matching.models import Card, SynonymGroup
+from matching.models import Card
+from matching.results import OFFERS_PER_DESIRE, desire_results
+from matching.synonyms import synonyms_current
 from stock.models import StockItem
 from stock.selectors import holds_live
 
@@ -43,25 +46,6 @@ __all__ = [
     "OfferedShop",
     "ShopOffer",
 ]
-
-#: Offers listed per want: enough to choose from on a phone, bounded for the radio link.
-OFFERS_PER_DESIRE = 20
-
-
-def synonyms_current() -> engine.Synonyms:
-    """The synonym table as the engine uses it (one object per content of the table)."""
-    # Plain SQL: it runs on every sighting, and building the ORM query cost more than
-    # running it.
-    table = connection.ops.quote_name(SynonymGroup._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT words FROM {table} ORDER BY words")
-        return _synonyms(tuple(words for (words,) in cursor.fetchall()))
-
-
-@functools.lru_cache(maxsize=8)
-def _synonyms(lines: tuple[str, ...]) -> engine.Synonyms:
-    # The same object for the same table lets the index remember its answers per phrase.
-    return engine.Synonyms(lines)
 
 
 def index_forget() -> None:
@@ -226,131 +210,6 @@ def _price_places() -> Decimal:
 _keywords_column = keywords_column
 
 
-def ranked(matches: list[Match], preference: str) -> list[Match]:
-    """``matches`` in the shopper's order (``engine.rank``), exact matches first."""
-    by_item = {m.item.pk: m for m in matches}
-    offers = [
-        engine.Offer(m.item.pk, m.item.shop_id, Decimal(m.item.price), m.distance_m)
-        for m in matches
-    ]
-    order = [by_item[o.item_id] for o in engine.rank(offers, preference)]
-    # A stable sort: the shopper's order is kept within the exact and the similar ones.
-    return sorted(order, key=lambda m: m.similar)
-
-
-def search_payload(page: SearchPage) -> dict[str, Any]:
-    """``GET /api/search/``'s answer (DESIGN.md): ``{"total", "results"}``."""
-    return {
-        "total": page.total,
-        "results": [
-            {
-                "shop": shop_payload(hit.item.shop),  # type: ignore[arg-type]
-                "item": {
-                    "id": hit.item.pk,
-                    "name": hit.item.name,
-                    "price": f"{hit.item.price:.2f}",
-                    "quantity": hit.item.quantity,
-                },
-                "distance_m": None if hit.distance_m is None else round(hit.distance_m, 1),
-                "similar": hit.similar,
-            }
-            for hit in page.hits
-        ],
-    }
-
-
-def shop_offers(matches: list[Match], preference: str) -> list[ShopOffer]:
-    """``matches`` of one want as one offer per shop, in the shopper's order of each shop's
-    best item (so shops with an exact match come before shops with only similar ones).
-    Every match is ranked: for tests and reports (sightings use ``desires_offers``)."""
-    by_shop: dict[int, list[Match]] = {}
-    for match in ranked(matches, preference):
-        by_shop.setdefault(match.item.shop_id, []).append(match)
-    return [
-        ShopOffer(ms[0].item.shop, len(ms), lambda k, ms=ms: ms[:k])  # type: ignore[arg-type]
-        for ms in by_shop.values()
-    ]
-
-
-def shop_payload(shop: OfferedShop) -> dict[str, Any]:
-    return {
-        "slug": shop.slug,
-        "name": shop.name,
-        "floor": shop.floor,
-        "x": shop.x,
-        "y": shop.y,
-        # Words for a screen with no map (the handheld): "Floor 1, 12 m left of the lift".
-        "directions": place_directions(floor=shop.floor, x=shop.x, y=shop.y),
-    }
-
-
-def offer_payload(offer: ShopOffer) -> dict[str, Any]:
-    """One line of the shopper's list (DESIGN.md, "The sighting answer")."""
-    match = offer.best
-    item = match.item
-    return {
-        "shop": shop_payload(offer.shop),
-        "item": {
-            "id": item.pk,
-            "name": item.name,
-            "price": f"{item.price:.2f}",
-            "quantity": item.quantity,
-        },
-        "distance_m": round(match.distance_m, 1),
-        "similar": match.similar,
-        "more_here": offer.more_here,
-    }
-
-
-def results_payload(
-    desires: Iterable, matches: dict[int, list[Match]], preference: str
-) -> list[dict[str, Any]]:
-    """The ``results`` list from every match of each want (``matches_for_desires``)."""
-    return desire_results(desires, desire_shop_offers(desires, matches, preference))
-
-
-def desire_shop_offers(
-    desires: Iterable, matches: dict[int, list[Match]], preference: str
-) -> dict[int, DesireOffers]:
-    """Each want's offers from every match of it (``shop_offers``)."""
-    found = {}
-    for desire in desires:
-        offers = shop_offers(matches.get(desire.pk, []), preference)
-        by_shop = {offer.shop.pk: offer for offer in offers}
-        found[desire.pk] = DesireOffers(offers, len(offers), by_shop.get)
-    return found
-
-
-def desire_results(desires: Iterable, offers: dict[int, DesireOffers]) -> list[dict[str, Any]]:
-    """The ``results`` list of the sighting answer and of ``shops.update`` (DESIGN.md):
-    per want, one offer per shop, at most ``OFFERS_PER_DESIRE`` shops."""
-    empty = DesireOffers([], 0)
-    return [
-        {
-            "desire": {"id": desire.pk, "name": desire.name},
-            "shops_total": offers.get(desire.pk, empty).total,
-            "offers": [
-                offer_payload(o) for o in offers.get(desire.pk, empty).shops[:OFFERS_PER_DESIRE]
-            ],
-        }
-        for desire in desires
-    ]
-
-
-def card_shops(
-    offers: dict[int, DesireOffers], *, kiosk_shop_id: int | None, per_desire: int
-) -> list[int]:
-    """The shops that get the shopper's card (DESIGN.md, flow 3): for each want, the first
-    ``per_desire`` shops of its list, then the shop of the kiosk that saw them if it has a
-    match for any want. In that order, each shop once."""
-    shown = {o.shop.pk: None for found in offers.values() for o in found.shops[:per_desire]}
-    if kiosk_shop_id is not None and any(
-        found.shop(kiosk_shop_id) is not None for found in offers.values()
-    ):
-        shown[kiosk_shop_id] = None
-    return list(shown)
-
-
 def customer_position(customer: Any) -> engine.Position | None:
     """Where ``customer`` is now: their last kiosk's position, or None when they were never
     sighted or every kiosk has reported them out of range."""
@@ -394,4 +253,18 @@ def shop_cards_snapshot(*, shop_id: int) -> list[dict[str, Any]]:
             holds=holds.get(card.customer_id, []),
         )
         for card in shop_cards(shop_id=shop_id)
+    ]
+
+
+def desires_matched_by(*, item: StockItem, desires: Iterable[DesiredProduct]) -> list[int]:
+    """The ids of ``desires`` that ``item`` matches exactly (DESIGN.md, "Matching rules"):
+    the wants a sale of it fulfils. One item against one shopper's wants: the engine, no
+    index (the index answers the other way round, an item for every shopper:
+    ``matching.services.customers_wanting_items``)."""
+    synonyms = synonyms_current()
+    terms = engine.item_terms(item.name, item.keywords)
+    return [
+        desire.pk
+        for desire in desires
+        if engine.want_matches(engine.want_phrases(desire.name, desire.keywords), terms, synonyms)
     ]

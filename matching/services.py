@@ -20,14 +20,11 @@ from matching.index.catalogue import item_terms
 from matching.index.memo import catalogue_current
 from matching.index.phrases import want_items
 from matching.models import Card, IndexChange, IndexVersion, ItemTerm, SynonymGroup, Term
-from matching.selectors import (
-    DesireOffers,
-    card_shops,
-    desire_results,
-    desires_offers,
-    synonyms_current,
-)
+from matching.ranking import card_shops
+from matching.results import desire_results
+from matching.selectors import DesireOffers, desires_offers
 from matching.serving import cards_serving
+from matching.synonyms import synonyms_current
 
 
 def stock_items_index(

@@ -24,7 +24,7 @@ from matching import engine
 from matching.index.memo import catalogue_current
 from matching.index.phrases import want_items
 from matching.models import Card
-from matching.selectors import synonyms_current
+from matching.synonyms import synonyms_current
 from reports.models import (
     DWELL_BUCKETS,
     AccessAction,

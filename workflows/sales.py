@@ -12,8 +12,7 @@ from customers.selectors import (
     customer_visible_by_code,
 )
 from mall.models import Shop
-from matching import engine
-from matching.selectors import synonyms_current
+from matching.selectors import desires_matched_by
 from reports.models import ConversionEvent
 from reports.services import conversion_count
 from stock.models import Sale, StockItem
@@ -76,13 +75,9 @@ def sale_record(
 
 
 def _desires_fulfil(*, customer: Customer, item: StockItem) -> int:
-    synonyms = synonyms_current()
-    terms = engine.item_terms(item.name, item.keywords)
-    matched = [
-        desire.pk
-        for desire in customer.desires.all()
-        if engine.want_matches(engine.want_phrases(desire.name, desire.keywords), terms, synonyms)
-    ]
+    """The shopper's wants that ``item`` matches are fulfilled (deleted); a shopper left with
+    none is erased, the others matched again. Returns how many wants."""
+    matched = desires_matched_by(item=item, desires=list(customer.desires.all()))
     customer.desires.filter(pk__in=matched).delete()
     if not customer.desires.exists():
         customer_delete(customer=customer)

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from matching.models import SynonymGroup
-from matching.selectors import synonyms_current
 from matching.services import synonyms_replace
+from matching.synonyms import synonyms_current
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection, transaction
 
 from matching import engine
-from matching.selectors import index_forget, items_search, synonyms_current
+from matching.selectors import index_forget, items_search
+from matching.synonyms import synonyms_current
 from stock.models import StockItem
 from tests.factories import ShopFactory, make_item
 from workflows.restock import stock_item_delete, stock_item_update
