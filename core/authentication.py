@@ -11,6 +11,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from core.errors import NotFound
+
 
 def credentials(request: Request, scheme: str) -> str | None:
     """The credential after ``scheme`` in the Authorization header, or None."""
@@ -35,16 +37,18 @@ class CallerAuthentication(BaseAuthentication):
     kind: ClassVar[str] = ""
     refusal: ClassVar[str] = "Unknown credentials."
 
-    def caller(self, credential: str) -> Any | None:
+    def caller(self, credential: str) -> Any:
+        """What ``credential`` stands for; ``NotFound`` if nothing (refused with 401)."""
         raise NotImplementedError
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         credential = credentials(request, self.keyword)
         if credential is None:
             return None
-        found = self.caller(credential)
-        if found is None:
-            raise exceptions.AuthenticationFailed(self.refusal)
+        try:
+            found = self.caller(credential)
+        except NotFound:
+            raise exceptions.AuthenticationFailed(self.refusal) from None
         return AnonymousUser(), found
 
     def authenticate_header(self, request: Request) -> str:

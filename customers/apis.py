@@ -25,9 +25,13 @@ from core.throttles import (
 )
 from customers.authentication import IsShopper, request_customer
 from customers.faces import MAX_BYTES
-from customers.models import Customer, PaymentMethod, Ranking, ShopRequest
+from customers.models import Customer, PaymentMethod, Ranking
 from customers.selectors import (
     customer_by_code,
+    customer_requests,
+    customer_shares,
+    shop_request_of,
+    shop_requests,
     shop_shares,
     visible_customer,
 )
@@ -40,7 +44,7 @@ from matching.serving import customer_alternatives_payload, customer_holds_paylo
 from reports.models import AccessAction
 from reports.selectors import access_looked_at_by
 from reports.services import access_log_record, access_log_snapshot
-from stock.models import Hold
+from stock.selectors import customer_hold
 from workflows.holds import alternative_accept, alternative_dismiss, hold_cancel
 from workflows.shoppers import (
     customer_delete,
@@ -145,7 +149,7 @@ def customer_serving(customer: Customer) -> dict[str, Any]:
         "alternatives": customer_alternatives_payload(customer_id=customer.pk),
         "shares": [
             {"shop": share.shop.slug, "name": share.shop.name, "created_at": share.created_at}
-            for share in customer.shares.select_related("shop")
+            for share in customer_shares(customer=customer)
         ],
     }
 
@@ -350,10 +354,7 @@ class MeHoldDetailApi(APIView):
     permission_classes = [IsShopper]
 
     def delete(self, request: Request, hold_id: int) -> Response:
-        hold = Hold.objects.filter(pk=hold_id, customer=request_customer(request)).first()
-        if hold is None:
-            raise NotFound("No such hold for you.", code="unknown_hold")
-        hold_cancel(hold=hold)
+        hold_cancel(hold=customer_hold(customer_id=request_customer(request).pk, hold_id=hold_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -397,7 +398,7 @@ class MeRequestsApi(APIView):
 
     @extend_schema(responses={200: ShopRequestSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        requests = request_customer(request).requests.select_related("shop", "customer")
+        requests = customer_requests(customer=request_customer(request))
         return Response([shop_request_payload(r) for r in requests])
 
     @extend_schema(request=InputSerializer, responses={201: ShopRequestSerializer})
@@ -509,7 +510,7 @@ class ShopRequestsApi(APIView):
     @extend_schema(responses={200: ShopRequestSerializer(many=True)})
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
-        requests = ShopRequest.objects.filter(shop=shop).select_related("shop", "customer")[:200]
+        requests = shop_requests(shop_id=shop.pk)
         return Response([shop_request_payload(r) for r in requests])
 
 
@@ -523,8 +524,7 @@ class ShopRequestReplyApi(APIView):
     def post(self, request: Request, slug: str, request_id: int) -> Response:
         shop = shop_for_clerk(request, slug)
         data = validated(self.InputSerializer, request.data)
-        shop_request = ShopRequest.objects.filter(pk=request_id, shop=shop).first()
-        if shop_request is None:
-            raise NotFound("No such request for this shop.")
-        shop_request = shop_request_reply(request=shop_request, text=data["text"])
+        shop_request = shop_request_reply(
+            request=shop_request_of(shop_id=shop.pk, request_id=request_id), text=data["text"]
+        )
         return Response(shop_request_payload(shop_request))

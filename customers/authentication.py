@@ -21,7 +21,7 @@ class ShopperTokenAuthentication(CallerAuthentication):
     kind = "shopper"
     refusal = "Unknown or expired shopper token."
 
-    def caller(self, credential: str) -> Customer | None:
+    def caller(self, credential: str) -> Customer:
         return customer_by_token(credential)
 
 

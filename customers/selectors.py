@@ -8,27 +8,33 @@ from django.utils import timezone
 
 from core.errors import NotFound
 from core.throttles import code_lookup
-from customers.models import Customer, Share
+from customers.models import Customer, Share, ShopRequest
 from mall.models import Shop
+
+UNKNOWN_TOKEN = "No shopper with this token (unknown, expired or erased)."
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def customer_by_token(token: str, *, with_last_kiosk: bool = True) -> Customer | None:
-    """The live shopper holding ``token``, or None.
+def customer_by_token(token: str, *, with_last_kiosk: bool = True) -> Customer:
+    """The live shopper holding ``token`` (``NotFound`` otherwise, as every selector of one
+    thing answers a miss).
 
     ``with_last_kiosk=False`` leaves out their last kiosk and its shop (where they are), for
     a caller about to replace it: a sighting, on the hottest path of the system.
     """
     if not token or len(token) > 200:
-        return None
+        raise NotFound(UNKNOWN_TOKEN, code="unknown_token")
     customers = Customer.objects.filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
     if with_last_kiosk:
         customers = customers.select_related("last_kiosk__shop")
     # The hash is unique: no ORDER BY (``first()`` would sort by creation time).
-    return next(iter(customers.order_by()[:1]), None)
+    customer = next(iter(customers.order_by()[:1]), None)
+    if customer is None:
+        raise NotFound(UNKNOWN_TOKEN, code="unknown_token")
+    return customer
 
 
 #: The one answer to a code that is unknown and to one the shop may not see: a shop cannot
@@ -91,3 +97,28 @@ def visible_customer(*, shop: Shop, code: str) -> Customer:
     return code_lookup(
         shop_id=shop.pk, find=lambda: customer_visible_by_code(code=code, shop_id=shop.pk)
     )
+
+
+def customer_shares(*, customer: Customer) -> list[Share]:
+    """The shops ``customer`` shared with, with each shop."""
+    return list(customer.shares.select_related("shop"))
+
+
+def customer_requests(*, customer: Customer) -> list[ShopRequest]:
+    """The requests ``customer`` sent to shops, newest first."""
+    return list(customer.requests.select_related("shop", "customer"))
+
+
+def shop_requests(*, shop_id: int, limit: int = 200) -> list[ShopRequest]:
+    """The requests shoppers sent a shop, newest first."""
+    return list(
+        ShopRequest.objects.filter(shop_id=shop_id).select_related("shop", "customer")[:limit]
+    )
+
+
+def shop_request_of(*, shop_id: int, request_id: int) -> ShopRequest:
+    """One request sent to a shop (``NotFound`` if there is none with that id)."""
+    found = ShopRequest.objects.filter(pk=request_id, shop_id=shop_id).first()
+    if found is None:
+        raise NotFound("No such request for this shop.")
+    return found

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from core.errors import NotFound
 from core.fields import TextField
 from core.parsers import validated
+from customers.models import Customer
 from customers.selectors import customer_by_token
 from kiosks.authentication import IsKiosk, request_kiosk
 from kiosks.selectors import kiosk_checkin_path
@@ -21,14 +22,9 @@ class TokenSerializer(serializers.Serializer):
     token = TextField(max_length=200)
 
 
-def _customer(token: str):
+def _customer(token: str) -> Customer:
     # The sighting sets a new last kiosk: the old one need not be read.
-    customer = customer_by_token(token, with_last_kiosk=False)
-    if customer is None:
-        raise NotFound(
-            "No shopper with this token (unknown, expired or erased).", code="unknown_token"
-        )
-    return customer
+    return customer_by_token(token, with_last_kiosk=False)
 
 
 class SightingApi(APIView):
@@ -51,11 +47,13 @@ class DepartureApi(APIView):
     @extend_schema(request=TokenSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         data = validated(TokenSerializer, request.data)
-        customer = customer_by_token(data["token"])
-        if customer is not None:
-            customer_depart(kiosk=request_kiosk(request), customer=customer)
-        # An already-erased shopper has departed for good: nothing to do, and a retried
-        # departure from a kiosk's queue must not fail forever.
+        try:
+            customer = customer_by_token(data["token"])
+        except NotFound:
+            # An already-erased shopper has departed for good: nothing to do, and a retried
+            # departure from a kiosk's queue must not fail forever.
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        customer_depart(kiosk=request_kiosk(request), customer=customer)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -23,7 +23,7 @@ class KioskKeyAuthentication(CallerAuthentication):
     kind = "kiosk"
     refusal = "Unknown or revoked kiosk key."
 
-    def caller(self, credential: str) -> Kiosk | None:
+    def caller(self, credential: str) -> Kiosk:
         return kiosk_by_key(credential)
 
 

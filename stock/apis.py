@@ -22,8 +22,8 @@ from kiosks.authentication import request_kiosk, shop_for_clerk, shop_for_reques
 from matching import realtime
 from reports.models import AccessAction
 from reports.services import access_log_record
-from stock.models import Hold, StockItem
-from stock.selectors import holds_live
+from stock.models import StockItem
+from stock.selectors import holds_live, shop_hold, shop_item, shop_items, shop_items_by_barcode
 from stock.services import StockInput
 from workflows.cards import card_take
 from workflows.holds import alternative_create, hold_cancel, hold_create
@@ -85,11 +85,9 @@ class StockListApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_request(request, slug)
-        items = StockItem.objects.filter(shop=shop)
         query = request.query_params.get("q", "").strip()[:100]
-        if query:
-            items = items.filter(name__icontains=query) | items.filter(barcode=query)
-        return Response([stock_item_payload(item) for item in items[:500]])
+        items = shop_items(shop_id=shop.pk, query=query)
+        return Response([stock_item_payload(item) for item in items])
 
     @extend_schema(request=StockItemSerializer, responses={201: StockItemOutputSerializer})
     def post(self, request: Request, slug: str) -> Response:
@@ -114,10 +112,7 @@ class StockDetailApi(APIView):
 
     def _item(self, request: Request, slug: str, item_id: int) -> StockItem:
         shop = shop_for_request(request, slug)
-        item = StockItem.objects.filter(pk=item_id, shop=shop).first()
-        if item is None:
-            raise NotFound(f"No item {item_id} in {shop.name}.", code="unknown_item")
-        return item
+        return shop_item(shop=shop, item_id=item_id)
 
     @extend_schema(responses={200: StockItemOutputSerializer})
     def get(self, request: Request, slug: str, item_id: int) -> Response:
@@ -210,7 +205,7 @@ class StockByBarcodeApi(APIView):
 
     def get(self, request: Request, slug: str, barcode: str) -> Response:
         shop = shop_for_request(request, slug)
-        items = list(StockItem.objects.filter(shop=shop, barcode=barcode.strip())[:2])
+        items = shop_items_by_barcode(shop_id=shop.pk, barcode=barcode.strip())
         if not items:
             raise NotFound(f"No item with barcode {barcode!r} in {shop.name}.", code="unknown_item")
         if len(items) > 1:
@@ -277,10 +272,7 @@ class ShopHoldDetailApi(APIView):
 
     def delete(self, request: Request, slug: str, hold_id: int) -> Response:
         shop = shop_for_clerk(request, slug)
-        hold = Hold.objects.filter(pk=hold_id, shop=shop).select_related("customer").first()
-        if hold is None:
-            raise NotFound("No such hold at this shop.", code="unknown_hold")
-        hold_cancel(hold=hold)
+        hold_cancel(hold=shop_hold(shop_id=shop.pk, hold_id=hold_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
