@@ -104,7 +104,7 @@ def _wait_for_live_server_requests(timeout: float = 10) -> None:
 def test_demo_command_offers_the_virtual_mall_switch():
     from django.core.management import load_command_class
 
-    parser = load_command_class("mall", "demo").create_parser("manage.py", "demo")
+    parser = load_command_class("demo", "demo").create_parser("manage.py", "demo")
     options = vars(parser.parse_args(["--no-virtual-mall", "--walkers", "5"]))
 
     assert options["no_virtual_mall"] is True
