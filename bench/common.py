@@ -1,4 +1,4 @@
-"""What every benchmark in ``bench/`` shares: one percentile."""
+"""What every benchmark in ``bench/`` shares: one percentile (servers: ``bench.servers``)."""
 
 from __future__ import annotations
 

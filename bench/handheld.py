@@ -132,7 +132,8 @@ async def run(args: argparse.Namespace) -> Timings:
 
     from kiosks.bluetooth.agent import running_kiosk
     from kiosks.bluetooth.protocol import Bye, Hello, Shops
-    from kiosks.bluetooth.transport import Handheld, VirtualLink, open_radio
+    from kiosks.bluetooth.transport import Handheld, open_radio
+    from kiosks.bluetooth.virtual import VirtualLink
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-handheld-"))
     if args.server:

@@ -38,7 +38,7 @@ from websockets.asyncio.client import connect
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the project, also when run as bench/push.py
 from bench.common import percentile  # noqa: E402
-from tests.servers import daphne_workers, redis_database_empty  # noqa: E402
+from bench.servers import daphne_workers, redis_database_empty  # noqa: E402
 
 # Seeding (runs in a child process, with the server's environment) ---------------------------
 

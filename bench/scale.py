@@ -61,7 +61,7 @@ HOST = "127.0.0.1"
 
 sys.path.insert(0, str(ROOT))  # the project, also when run as bench/NAME.py
 from bench.common import percentile  # noqa: E402
-from tests.servers import Worker, daphne_workers, redis_database_empty  # noqa: E402
+from bench.servers import Worker, daphne_workers, redis_database_empty  # noqa: E402
 
 FAMILIES = 10
 #: Product words per family; a word with a digit is matched as it is (no typo, no plural).

@@ -48,7 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the project, also when run as bench/sighting.py
 from bench.common import percentile  # noqa: E402
-from tests.servers import daphne_workers  # noqa: E402
+from bench.servers import daphne_workers  # noqa: E402
 
 FLOORS = 3
 

@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
-import random
-import sqlite3
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -32,8 +29,9 @@ from typing import Any
 
 import httpx
 
+from kiosks.bluetooth.client import ServerClient, ServerError, on_offer
+from kiosks.bluetooth.departures import Backoff, DepartureQueue
 from kiosks.bluetooth.protocol import (
-    MAX_RESULTS,
     Bye,
     Erase,
     Error,
@@ -46,278 +44,10 @@ from kiosks.bluetooth.protocol import (
     Shops,
     Update,
 )
-from kiosks.bluetooth.transport import (
-    FrameLink,
-    KioskRadio,
-    Radio,
-    TransportError,
-    VirtualLink,
-    open_radio,
-)
+from kiosks.bluetooth.transport import FrameLink, KioskRadio, Radio, TransportError, open_radio
+from kiosks.bluetooth.virtual import VirtualLink
 
 logger = logging.getLogger(__name__)
-
-SIGHTINGS = "/api/kiosk/sightings/"
-DEPARTURES = "/api/kiosk/departures/"
-CUSTOMERS = "/api/customers/"
-ME = "/api/me/"
-SHARES = "/api/me/shares/"
-#: The shopper's holds and alternatives, without the list of shops (``GET /api/me/`` would
-#: match their wants again).
-HOLDS = "/api/me/holds/"
-
-
-# ---------------------------------------------------------------------------------------
-# The server, over HTTP
-
-
-class ServerError(Exception):
-    """The server refused a request; ``code`` and ``message`` come from its error body."""
-
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.status = status
-
-    @property
-    def retryable(self) -> bool:
-        """Worth trying again later: the server or the network, not the request, failed.
-
-        401/403 count too: a wrong or revoked kiosk key is fixed by the mall staff, and the
-        departures must still arrive afterwards.
-        """
-        return self.status is None or self.status >= 500 or self.status in (401, 403, 408, 429)
-
-
-class ServerClient:
-    """The mall server's HTTP API, as the kiosk uses it."""
-
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        key: str,
-    ) -> None:
-        self.http = http
-        self.kiosk_auth = {"Authorization": f"Api-Key {key}"}
-
-    async def _call(
-        self, method: str, path: str, *, headers: dict[str, str], **kwargs: Any
-    ) -> httpx.Response:
-        try:
-            response = await self.http.request(method, path, headers=headers, **kwargs)
-        except httpx.HTTPError as error:
-            raise ServerError(
-                "server_unavailable", f"the mall server cannot be reached ({error!r:.200})"
-            ) from error
-        if response.is_success:
-            return response
-        code, message = f"http_{response.status_code}", response.reason_phrase
-        with contextlib.suppress(ValueError, AttributeError, TypeError):
-            error = response.json()["error"]
-            code, message = str(error["code"]), str(error.get("message", ""))
-        if response.status_code >= 500:
-            code = "server_error"
-        raise ServerError(code, message, response.status_code)
-
-    async def sight(self, token: str) -> list[dict[str, Any]]:
-        """Report the shopper here; return the ranked results."""
-        response = await self._call(
-            "POST", SIGHTINGS, headers=self.kiosk_auth, json={"token": token}
-        )
-        results = _json(response).get("results", [])
-        if not isinstance(results, list):
-            raise ServerError("server_error", "sighting answer without results")
-        return [result for result in results if isinstance(result, dict)]
-
-    async def register(self, message: Register) -> tuple[str, str]:
-        """Create the shopper; return (code, token)."""
-        desires = [desire.to_json() for desire in message.desires]
-        fields: dict[str, Any] = {
-            "payment_method": message.payment_method,
-            "ranking": message.ranking,
-            "consent": message.consent,
-        }
-        # The kiosk key goes along so the server can tell a kiosk (registering for many
-        # shoppers) from an anonymous client when it throttles.
-        if message.face_jpeg is None:
-            response = await self._call(
-                "POST", CUSTOMERS, headers=self.kiosk_auth, json={"desires": desires, **fields}
-            )
-        else:
-            # Multipart cannot nest: the wants travel as one JSON-encoded form field.
-            data = {
-                "desires": json.dumps(desires),
-                "payment_method": message.payment_method,
-                "ranking": message.ranking,
-                "consent": "true" if message.consent else "false",
-            }
-            files = {"face_image": ("face.jpg", message.face_jpeg, "image/jpeg")}
-            response = await self._call(
-                "POST", CUSTOMERS, headers=self.kiosk_auth, data=data, files=files
-            )
-        body = _json(response)
-        try:
-            return str(body["code"]), str(body["token"])
-        except KeyError as error:
-            raise ServerError("server_error", "registration answer without code") from error
-
-    async def update(self, token: str, message: Update) -> None:
-        """Replace the shopper's wants (their own call: bearer token)."""
-        await self._call(
-            "PATCH",
-            ME,
-            headers={"Authorization": f"Bearer {token}"},
-            json={"desires": [desire.to_json() for desire in message.desires]},
-        )
-
-    async def erase(self, token: str) -> None:
-        """Delete everything about the shopper (their own call: bearer token)."""
-        await self._call("DELETE", ME, headers={"Authorization": f"Bearer {token}"})
-
-    async def share(self, token: str, shop: str) -> None:
-        """Let ``shop`` read the shopper's wants (their own call: bearer token)."""
-        await self._call(
-            "POST", SHARES, headers={"Authorization": f"Bearer {token}"}, json={"shop": shop}
-        )
-
-    async def serving(self, token: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The shopper's holds and alternatives (their own call). Empty when the server
-        cannot say: the list of shops matters more, and it is already in hand."""
-        try:
-            response = await self._call("GET", HOLDS, headers={"Authorization": f"Bearer {token}"})
-            body = _json(response)
-        except ServerError as error:
-            logger.info("holds not read: %s", error)
-            return [], []
-        lists = [body.get(name) for name in ("holds", "alternatives")]
-        holds, alternatives = (
-            [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
-            for value in lists
-        )
-        return holds[:MAX_RESULTS], alternatives[:MAX_RESULTS]
-
-    async def depart(self, token: str) -> None:
-        """Report that the shopper's handheld left this kiosk's range."""
-        await self._call("POST", DEPARTURES, headers=self.kiosk_auth, json={"token": token})
-
-
-def _on_offer(results: list[dict[str, Any]]) -> int:
-    """How many of the shopper's wants some shop offers (for the log line)."""
-    return sum(1 for result in results if result.get("offers"))
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError as error:
-        raise ServerError("server_error", "answer is not JSON") from error
-    if not isinstance(body, dict):
-        raise ServerError("server_error", "answer is not a JSON object")
-    return body
-
-
-# ---------------------------------------------------------------------------------------
-# The durable departure queue
-
-
-@dataclass(frozen=True)
-class QueuedDeparture:
-    """One departure waiting for the server."""
-
-    id: int
-    token: str
-    queued_at: float
-    attempts: int
-
-
-class DepartureQueue:
-    """Departures on disk (SQLite, fsync on every commit) until the server has them.
-
-    The file holds shoppers' tokens, which are secrets: it is created readable by its
-    owner only.
-    """
-
-    FILENAME = "departures.sqlite3"
-
-    def __init__(self, directory: Path | str) -> None:
-        self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.path = self.directory / self.FILENAME
-        self.path.touch(mode=0o600, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        # FULL: a commit returns only after fsync, so a power cut cannot lose a departure.
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS departure ("
-            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-            " token TEXT NOT NULL,"
-            " queued_at REAL NOT NULL,"
-            " attempts INTEGER NOT NULL DEFAULT 0,"
-            " next_attempt_at REAL NOT NULL)"
-        )
-
-    def put(self, token: str, now: float | None = None) -> int:
-        """Keep a departure; it is due at once."""
-        now = time.time() if now is None else now
-        cursor = self._db.execute(
-            "INSERT INTO departure (token, queued_at, next_attempt_at) VALUES (?, ?, ?)",
-            (token, now, now),
-        )
-        return int(cursor.lastrowid or 0)
-
-    def due(self, now: float | None = None, limit: int = 50) -> list[QueuedDeparture]:
-        """Departures whose next attempt is due, oldest first."""
-        now = time.time() if now is None else now
-        rows = self._db.execute(
-            "SELECT id, token, queued_at, attempts FROM departure"
-            " WHERE next_attempt_at <= ? ORDER BY id LIMIT ?",
-            (now, limit),
-        ).fetchall()
-        return [QueuedDeparture(*row) for row in rows]
-
-    def next_attempt_at(self) -> float | None:
-        """When the earliest waiting departure is due; ``None`` if the queue is empty."""
-        (value,) = self._db.execute("SELECT MIN(next_attempt_at) FROM departure").fetchone()
-        return value
-
-    def delivered(self, departure_id: int) -> None:
-        """The server has it (or refused it for good): forget it."""
-        self._db.execute("DELETE FROM departure WHERE id = ?", (departure_id,))
-
-    def retry_later(self, departure_id: int, next_attempt_at: float) -> None:
-        """Count a failed attempt and schedule the next."""
-        self._db.execute(
-            "UPDATE departure SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
-            (next_attempt_at, departure_id),
-        )
-
-    def __len__(self) -> int:
-        (count,) = self._db.execute("SELECT COUNT(*) FROM departure").fetchone()
-        return int(count)
-
-    def close(self) -> None:
-        """Close the database file."""
-        self._db.close()
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Exponential backoff: ``first`` seconds, doubling, capped at ``cap``, with jitter."""
-
-    first: float = 1.0
-    cap: float = 300.0
-    jitter: float = 0.1
-
-    def delay(self, attempts: int) -> float:
-        """Seconds to wait after the ``attempts``-th failure (1 = first failure)."""
-        base = min(self.cap, self.first * 2 ** max(0, attempts - 1))
-        # Jitter spreads the retries of many kiosks after the server comes back.
-        return base * (1 + random.uniform(0, self.jitter))
-
-
-# ---------------------------------------------------------------------------------------
-# The agent
 
 
 class KioskAgent:
@@ -394,7 +124,7 @@ class KioskAgent:
         try:
             if isinstance(message, Hello):
                 results = await self.server.sight(message.token)
-                logger.info("handheld %s: hello, %d wants on offer", peer, _on_offer(results))
+                logger.info("handheld %s: hello, %d wants on offer", peer, on_offer(results))
                 return await self._shops(message.token, results), message.token
             if isinstance(message, ShareWith):
                 await self.server.share(message.token, message.shop)
@@ -423,7 +153,7 @@ class KioskAgent:
                     "handheld %s: updated to %d wants, %d on offer",
                     peer,
                     len(message.desires),
-                    _on_offer(results),
+                    on_offer(results),
                 )
                 return await self._shops(message.token, results), message.token
         except ServerError as error:
@@ -514,10 +244,6 @@ class KioskAgent:
                     f"{len(self.queue)} departures queued, {self.delivered_total} delivered"
                 )
             await asyncio.sleep(0.02)
-
-
-# ---------------------------------------------------------------------------------------
-# A whole kiosk: radio + agent
 
 
 @dataclass

@@ -30,7 +30,8 @@ import httpx
 
 from kiosks.bluetooth.agent import RunningKiosk, start_kiosk
 from kiosks.bluetooth.protocol import Bye, Desire, Hello, Register, Registered, ShareWith
-from kiosks.bluetooth.transport import Handheld, TransportError, VirtualLink, open_radio
+from kiosks.bluetooth.transport import Handheld, TransportError, open_radio
+from kiosks.bluetooth.virtual import VirtualLink
 
 logger = logging.getLogger(__name__)
 

@@ -12,11 +12,15 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.urls import path
 
+from bench.servers import ROOT
 from config.asgi import django_application
 from core.handlers import OneThreadASGIHandler
-from tests.servers import ROOT
 
 threads: list[int] = []
+
+# Every request starts with Django's close_old_connections, which touches the database
+# connection a previous test's thread may have left: these requests need the db fixture.
+pytestmark = pytest.mark.django_db
 
 
 def where_am_i(request):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.servers import ROOT
+from bench.servers import ROOT
 
 
 def check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import daphne_workers
+from bench.servers import daphne_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.servers import HOST, Worker, daphne_workers, free_port
+from bench.servers import HOST, Worker, daphne_workers, free_port
 
 __all__ = ["HOST", "PrivateRedis", "Worker", "daphne_workers", "free_port"]
 

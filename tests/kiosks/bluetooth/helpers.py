@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import socket
 
-from kiosks.bluetooth.transport import FrameLink, Handheld, Radio, VirtualLink, open_radio
+from kiosks.bluetooth.transport import FrameLink, Handheld, Radio, open_radio
+from kiosks.bluetooth.virtual import VirtualLink
 
 
 def unreachable_server() -> str:

@@ -18,7 +18,8 @@ import pytest
 
 from customers.models import Customer, Share
 from customers.selectors import customer_by_token
-from kiosks.bluetooth.agent import Backoff, RunningKiosk, running_kiosk
+from kiosks.bluetooth.agent import RunningKiosk, running_kiosk
+from kiosks.bluetooth.departures import Backoff
 from kiosks.bluetooth.protocol import (
     MAX_FRAME_BYTES,
     Desire,
@@ -30,7 +31,7 @@ from kiosks.bluetooth.protocol import (
     Shops,
     Update,
 )
-from kiosks.bluetooth.transport import VirtualLink
+from kiosks.bluetooth.virtual import VirtualLink
 from kiosks.models import Presence
 from mall.models import Shop
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosks.bluetooth.agent import Backoff, DepartureQueue, running_kiosk
+from kiosks.bluetooth.agent import running_kiosk
+from kiosks.bluetooth.departures import Backoff, DepartureQueue
 from kiosks.bluetooth.protocol import Bye, Error, Hello
-from kiosks.bluetooth.transport import VirtualLink
+from kiosks.bluetooth.virtual import VirtualLink
 from tests.kiosks.bluetooth.helpers import connect_handheld, unreachable_server
 
 FAST = Backoff(first=0.05, cap=0.2, jitter=0.0)

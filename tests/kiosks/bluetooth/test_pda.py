@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from customers.models import Customer
-from kiosks.bluetooth.agent import Backoff, running_kiosk
+from kiosks.bluetooth.agent import running_kiosk
+from kiosks.bluetooth.departures import Backoff
 from kiosks.bluetooth.pda import (
     BELL,
     PdaError,

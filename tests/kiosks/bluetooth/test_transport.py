@@ -17,9 +17,9 @@ from kiosks.bluetooth.transport import (
     KioskRadio,
     Radio,
     TransportError,
-    VirtualLink,
     open_radio,
 )
+from kiosks.bluetooth.virtual import VirtualLink
 
 pytestmark = pytest.mark.asyncio
 

@@ -1,6 +1,6 @@
-"""Daphne workers in subprocesses, for the tests and benchmarks that need a real server
-(websockets across processes, a browser, timing over HTTP). No pytest here: the
-benchmark scripts use it too."""
+"""Daphne workers in subprocesses, for the benchmarks and the tests that need a real server
+(websockets across processes, a browser, timing over HTTP). No pytest here: the tests
+import it from here, outside tests/."""
 
 from __future__ import annotations
 
