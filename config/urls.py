@@ -4,7 +4,7 @@ docs; each app brings its own routes (``<app>/urls.py``)."""
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -14,7 +14,7 @@ from kiosks import urls as kiosks_urls
 from matching import urls as matching_urls
 from stock import urls as stock_urls
 
-api = [
+api: list[URLPattern | URLResolver] = [
     *customers_urls.api_urlpatterns,
     *kiosks_urls.api_urlpatterns,
     path(

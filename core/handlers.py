@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -90,8 +89,10 @@ class OneThreadASGIHandler(ASGIHandler):
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         pool = _off_thread_pool(request)
         if pool is not None:
-            run = functools.partial(contextvars.copy_context().run, self._get_response_alone)
-            return await asyncio.get_running_loop().run_in_executor(_pool(pool), run, request)
+            context = contextvars.copy_context()
+            return await asyncio.get_running_loop().run_in_executor(
+                _pool(pool), context.run, self._get_response_alone, request
+            )
         # Thread-sensitive: the shared thread, where the signals that check the database
         # connection (request_started, request_finished) run too.
         return await sync_to_async(self.get_response, thread_sensitive=True)(request)

@@ -77,7 +77,7 @@ class SweptInMemoryChannelLayer(InMemoryChannelLayer):
 #: come more than once), ARGV the messages, their capacities, the time and the expiry. The
 #: scores rise by a microsecond per message so that one call's messages keep their order.
 GROUP_SEND = AsyncScript(
-    None,
+    None,  # type: ignore[arg-type]  # redis: no client needed for bytes; one is given per call
     b"""
 local n = #KEYS
 local now = tonumber(ARGV[2 * n + 1])
@@ -107,7 +107,7 @@ return over_capacity
 #: reply was lost: the receive was cancelled or the connection broke), so nothing is lost
 #: and nothing comes twice. Returns [message, score, message, score, ...].
 RECEIVE_BATCH = AsyncScript(
-    None,
+    None,  # type: ignore[arg-type]  # redis: no client needed for bytes; one is given per call
     b"""
 local channel, inflight, batch = KEYS[1], KEYS[2], KEYS[3]
 local previous = redis.call('GET', batch)

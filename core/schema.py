@@ -13,7 +13,7 @@ read, and those a view names in ``error_statuses`` (409 out of stock, 429 thrott
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -35,7 +35,7 @@ _ERROR_DESCRIPTIONS = {
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.JSONField(required=False)
+    fields = serializers.JSONField(required=False)  # type: ignore[assignment]  # a declared field
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -70,7 +70,9 @@ class MallAutoSchema(AutoSchema):
                 schema.setdefault("pattern", _NOT_BLANK)
         return schema
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         statuses = {400, 401, 403, 404, 405}
         if self.method in ("POST", "PUT", "PATCH"):

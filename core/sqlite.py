@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +60,12 @@ def wal_checkpointer_start(
     """Start checkpointing ``database`` (a ``DATABASES`` entry; the default one when None)
     every ``every`` seconds (``SQLITE_CHECKPOINT_EVERY`` when None) in the background.
     None when it is not a SQLite file, or ``every`` is 0."""
-    database = database if database is not None else settings.DATABASES["default"]
+    config: Mapping[str, Any] = database if database is not None else settings.DATABASES["default"]
     if every is None:
         every = getattr(settings, "SQLITE_CHECKPOINT_EVERY", 0.0)
-    name = str(database.get("NAME", ""))
+    name = str(config.get("NAME", ""))
     in_memory = ":memory:" in name or "mode=memory" in name
-    if database["ENGINE"] != "django.db.backends.sqlite3" or not name or in_memory or every <= 0:
+    if config["ENGINE"] != "django.db.backends.sqlite3" or not name or in_memory or every <= 0:
         return None
     checkpointer = WalCheckpointer(name, every)
     checkpointer.start()

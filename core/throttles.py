@@ -46,7 +46,9 @@ def client_address(request: Any) -> str:
 
 def throttle_rate(scope: str) -> str | None:
     """The configured rate of ``scope`` (read now, not at import: tests change it)."""
-    return api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    # A rate is text ("5/min"); the stub's dict says numbers.
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    return rate if isinstance(rate, str) else None
 
 
 class AddressThrottle(SimpleRateThrottle):
@@ -97,7 +99,7 @@ def form_throttle_wait(request: Any, scope: str) -> float | None:
     """None if a page's form may go on; else the seconds to wait (the same limit, and the
     same counter, as the API's throttle of ``scope``)."""
     throttle = RegistrationThrottle() if scope == "registration" else AddressThrottle(scope)
-    if throttle.allow_request(request, None):
+    if throttle.allow_request(request, None):  # type: ignore[arg-type]  # DRF: no view is read
         return None
     return throttle.wait() or 1.0
 
@@ -106,7 +108,9 @@ def form_throttle_wait(request: Any, scope: str) -> float | None:
 
 
 def _window(rate: str) -> tuple[int, int]:
-    count, duration = SimpleRateThrottle.parse_rate(SimpleRateThrottle, rate)  # type: ignore[arg-type]
+    parse = SimpleRateThrottle.parse_rate
+    count, duration = parse(SimpleRateThrottle, rate)  # type: ignore[arg-type]  # self is unread
+    assert count is not None and duration is not None  # only a None rate parses to None
     return count, duration
 
 

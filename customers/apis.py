@@ -23,7 +23,7 @@ from core.throttles import (
     code_lookup_check,
     code_lookup_count,
 )
-from customers.authentication import IsShopper, request_customer
+from customers.authentication import IsShopper, authenticated_customer
 from customers.faces import MAX_BYTES
 from customers.models import Customer, PaymentMethod, Ranking
 from customers.selectors import (
@@ -253,7 +253,7 @@ class MeApi(APIView):
         payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
 
     def get(self, request: Request) -> Response:
-        customer = request_customer(request)
+        customer = authenticated_customer(request)
         return Response(
             {**me_profile(customer), "looked_at_by": access_looked_at_by(customer=customer)}
         )
@@ -261,7 +261,7 @@ class MeApi(APIView):
     @extend_schema(request=PatchSerializer)
     def patch(self, request: Request) -> Response:
         data = validated(self.PatchSerializer, request.data)
-        customer = request_customer(request)
+        customer = authenticated_customer(request)
         results = customer_update(
             customer=customer,
             desires=_desire_inputs(data["desires"]) if "desires" in data else None,
@@ -273,7 +273,7 @@ class MeApi(APIView):
         )
 
     def delete(self, request: Request) -> Response:
-        customer_delete(customer=request_customer(request))
+        customer_delete(customer=authenticated_customer(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -288,7 +288,9 @@ class MeCheckinsApi(APIView):
     @extend_schema(request=InputSerializer)
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
-        return Response(customer_checkin(code=data["code"], customer=request_customer(request)))
+        return Response(
+            customer_checkin(code=data["code"], customer=authenticated_customer(request))
+        )
 
 
 class MeDeparturesApi(APIView):
@@ -298,7 +300,7 @@ class MeDeparturesApi(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        customer_leave(customer=request_customer(request))
+        customer_leave(customer=authenticated_customer(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -317,7 +319,7 @@ class MeSharesApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
-        customer = request_customer(request)
+        customer = authenticated_customer(request)
         share = share_create(customer=customer, shop=shop_by_slug(data["shop"]))
         access_log_record(
             action=AccessAction.SHARE,
@@ -334,7 +336,7 @@ class MeShareDetailApi(APIView):
     permission_classes = [IsShopper]
 
     def delete(self, request: Request, slug: str) -> Response:
-        share_withdraw(customer=request_customer(request), shop=shop_by_slug(slug))
+        share_withdraw(customer=authenticated_customer(request), shop=shop_by_slug(slug))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -345,7 +347,7 @@ class MeHoldsApi(APIView):
     permission_classes = [IsShopper]
 
     def get(self, request: Request) -> Response:
-        return Response(customer_serving(request_customer(request)))
+        return Response(customer_serving(authenticated_customer(request)))
 
 
 class MeHoldDetailApi(APIView):
@@ -354,7 +356,9 @@ class MeHoldDetailApi(APIView):
     permission_classes = [IsShopper]
 
     def delete(self, request: Request, hold_id: int) -> Response:
-        hold_cancel(hold=customer_hold(customer_id=request_customer(request).pk, hold_id=hold_id))
+        hold_cancel(
+            hold=customer_hold(customer_id=authenticated_customer(request).pk, hold_id=hold_id)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -367,7 +371,9 @@ class MeAlternativeAcceptApi(APIView):
 
     @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, alternative_id: int) -> Response:
-        hold = alternative_accept(customer=request_customer(request), alternative_id=alternative_id)
+        hold = alternative_accept(
+            customer=authenticated_customer(request), alternative_id=alternative_id
+        )
         return Response(realtime.hold_payload(hold), status=status.HTTP_201_CREATED)
 
 
@@ -377,7 +383,7 @@ class MeAlternativeDetailApi(APIView):
     permission_classes = [IsShopper]
 
     def delete(self, request: Request, alternative_id: int) -> Response:
-        alternative_dismiss(customer=request_customer(request), alternative_id=alternative_id)
+        alternative_dismiss(customer=authenticated_customer(request), alternative_id=alternative_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -398,14 +404,16 @@ class MeRequestsApi(APIView):
 
     @extend_schema(responses={200: ShopRequestSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        requests = customer_requests(customer=request_customer(request))
+        requests = customer_requests(customer=authenticated_customer(request))
         return Response([shop_request_payload(r) for r in requests])
 
     @extend_schema(request=InputSerializer, responses={201: ShopRequestSerializer})
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
         shop_request = shop_request_create(
-            customer=request_customer(request), shop=shop_by_slug(data["shop"]), text=data["text"]
+            customer=authenticated_customer(request),
+            shop=shop_by_slug(data["shop"]),
+            text=data["text"],
         )
         return Response(shop_request_payload(shop_request), status=201)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -28,6 +29,15 @@ class ShopperTokenAuthentication(CallerAuthentication):
 def request_customer(request: Request) -> Customer | None:
     """The shopper that made the request (token or paired phone), if one did."""
     return request.auth if isinstance(request.auth, Customer) else None
+
+
+def authenticated_customer(request: Request) -> Customer:
+    """The shopper that made the request, in a view that lets only shoppers in
+    (``IsShopper``); ``NotAuthenticated`` (401) if none did."""
+    customer = request_customer(request)
+    if customer is None:
+        raise exceptions.NotAuthenticated(IsShopper.message)
+    return customer
 
 
 class IsShopper(BasePermission):

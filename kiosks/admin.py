@@ -114,7 +114,7 @@ class KioskAdmin(admin.ModelAdmin):
             "kiosks/poster.html",
             {
                 "kiosk": kiosk,
-                "title": kiosk.shop.name if kiosk.shop_id else kiosk.name,
+                "title": kiosk.shop.name if kiosk.shop is not None else kiosk.name,
                 "url": url,
                 "qr_svg": segno.make(url, error="m").svg_inline(scale=8, border=2, omitsize=True),
             },

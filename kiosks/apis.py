@@ -13,7 +13,7 @@ from core.fields import TextField
 from core.parsers import validated
 from customers.models import Customer
 from customers.selectors import customer_by_token
-from kiosks.authentication import IsKiosk, request_kiosk
+from kiosks.authentication import IsKiosk, authenticated_kiosk
 from kiosks.selectors import kiosk_checkin_path
 from workflows.sightings import customer_depart, customer_sight
 
@@ -35,7 +35,9 @@ class SightingApi(APIView):
     @extend_schema(request=TokenSerializer)
     def post(self, request: Request) -> Response:
         data = validated(TokenSerializer, request.data)
-        answer = customer_sight(kiosk=request_kiosk(request), customer=_customer(data["token"]))
+        answer = customer_sight(
+            kiosk=authenticated_kiosk(request), customer=_customer(data["token"])
+        )
         return Response(answer)
 
 
@@ -53,7 +55,7 @@ class DepartureApi(APIView):
             # An already-erased shopper has departed for good: nothing to do, and a retried
             # departure from a kiosk's queue must not fail forever.
             return Response(status=status.HTTP_204_NO_CONTENT)
-        customer_depart(kiosk=request_kiosk(request), customer=customer)
+        customer_depart(kiosk=authenticated_kiosk(request), customer=customer)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -63,12 +65,12 @@ class KioskSelfApi(APIView):
     permission_classes = [IsKiosk]
 
     def get(self, request: Request) -> Response:
-        kiosk = request_kiosk(request)
+        kiosk = authenticated_kiosk(request)
         floor, x, y = kiosk.position
         return Response(
             {
                 "name": kiosk.name,
-                "shop": kiosk.shop.slug if kiosk.shop_id else None,
+                "shop": kiosk.shop.slug if kiosk.shop is not None else None,
                 "floor": floor,
                 "x": x,
                 "y": y,

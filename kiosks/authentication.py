@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -45,6 +46,15 @@ def request_kiosk(request: Request) -> Kiosk | None:
     if isinstance(request.auth, Kiosk):
         return request.auth
     return None
+
+
+def authenticated_kiosk(request: Request) -> Kiosk:
+    """The kiosk that made the request, in a view that lets only kiosks in (``IsKiosk``);
+    ``NotAuthenticated`` (401) if none did."""
+    kiosk = request_kiosk(request)
+    if kiosk is None:
+        raise exceptions.NotAuthenticated(IsKiosk.message)
+    return kiosk
 
 
 class IsKiosk(BasePermission):

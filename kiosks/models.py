@@ -61,8 +61,11 @@ class Kiosk(models.Model):
     @property
     def position(self) -> tuple[int, float, float]:
         """(floor, x, y) of the kiosk: its shop's, or its own."""
-        if self.shop_id is not None:
-            return (self.shop.floor, self.shop.x, self.shop.y)
+        shop = self.shop
+        if shop is not None:
+            return (shop.floor, shop.x, shop.y)
+        # Without a shop it has its own (the constraint kiosk_has_position).
+        assert self.floor is not None and self.x is not None and self.y is not None
         return (self.floor, self.x, self.y)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
@@ -65,7 +65,7 @@ class ShopAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "map")
-    inlines: tuple[type[admin.options.InlineModelAdmin], ...] = (MembershipInline,)
+    inlines: ClassVar[tuple[type[admin.options.InlineModelAdmin], ...]] = (MembershipInline,)
     Media = PlaceOnMapMedia
 
     @admin.display(description="place on the map")

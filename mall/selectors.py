@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.urls import reverse
 
 from core.errors import NotFound
@@ -32,7 +32,7 @@ def shop_by_slug(slug: str) -> Shop:
     return shop
 
 
-def shops_of_clerk(user: AbstractBaseUser | AnonymousUser) -> list[Shop]:
+def shops_of_clerk(user: User | AnonymousUser) -> list[Shop]:
     """The shops ``user`` clerks for (all shops for mall staff)."""
     if not user.is_authenticated:
         return []
@@ -41,7 +41,7 @@ def shops_of_clerk(user: AbstractBaseUser | AnonymousUser) -> list[Shop]:
     return [m.shop for m in Membership.objects.filter(user=user).select_related("shop")]
 
 
-def user_is_clerk_of(user: AbstractBaseUser | AnonymousUser, shop_id: int) -> bool:
+def user_is_clerk_of(user: User | AnonymousUser, shop_id: int) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_staff or Membership.objects.filter(user=user, shop_id=shop_id).exists()

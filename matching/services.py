@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -365,7 +365,7 @@ def cards_withdraw_all(*, customer: Customer) -> list[tuple[str, dict[str, Any]]
     ]
 
 
-def card_take(*, shop_id: int, customer: Customer, clerk: AbstractBaseUser) -> bool | None:
+def card_take(*, shop_id: int, customer: Customer, clerk: User) -> bool | None:
     """``clerk`` serves this shopper, taking over from any other clerk. True: nobody served
     them yet; False: a takeover; None: no live card at this shop."""
     card = Card.objects.filter(shop_id=shop_id, customer=customer)

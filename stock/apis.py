@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -12,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, Forbidden, NotFound
 from core.fields import PriceField, TextField, WholeNumberField
 from core.parsers import validated
 from core.schema import OBJECT_LIST
@@ -310,7 +311,10 @@ class CardTakeApi(APIView):
     def post(self, request: Request, slug: str, code: str) -> Response:
         shop = shop_for_clerk(request, slug)
         customer = visible_customer(shop=shop, code=code)
-        card = card_take(shop_id=shop.pk, customer=customer, clerk=request.user)
+        clerk = request.user
+        if not isinstance(clerk, User):  # shop_for_clerk let no one else through
+            raise Forbidden("Only clerks of this shop may do this.")
+        card = card_take(shop_id=shop.pk, customer=customer, clerk=clerk)
         access_log_record(
             action=AccessAction.CARD_TAKEN,
             shop=shop,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.errors import NotFound
@@ -48,7 +48,7 @@ def cards_withdraw_all(*, customer: Customer) -> None:
     realtime.push_many(matching_services.cards_withdraw_all(customer=customer))
 
 
-def card_take(*, shop_id: int, customer: Customer, clerk: AbstractBaseUser) -> Card:
+def card_take(*, shop_id: int, customer: Customer, clerk: User) -> Card:
     """``clerk`` serves this shopper ("I'll serve them"), taking over from any other clerk:
     every screen of the shop gets ``card.taken``. Only a live card can be taken; a card
     nobody served yet counts as taken (conversion), a takeover does not."""

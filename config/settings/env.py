@@ -1,6 +1,7 @@
 """Reading settings from the environment, with a clear error naming a bad variable."""
 
 import os
+from typing import TypeVar, overload
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -12,7 +13,14 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_number(name: str, default: str, kind: type = float) -> float:
+Number = TypeVar("Number", int, float)
+
+
+@overload
+def env_number(name: str, default: str) -> float: ...
+@overload
+def env_number(name: str, default: str, kind: type[Number]) -> Number: ...
+def env_number(name: str, default: str, kind: type[float] = float) -> float:
     """A number from the environment; a clear error naming the variable if it is not one."""
     value = os.environ.get(name, default)
     try:

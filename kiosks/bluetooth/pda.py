@@ -14,7 +14,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from kiosks.bluetooth.protocol import (
     MAX_LEVEL,
@@ -164,7 +164,14 @@ class PdaOptions:
     name: str = "mall-pda"
 
 
-def _say(out: TextIO, text: str) -> None:
+class Output(Protocol):
+    """Where the handheld prints: a text stream, or a command's ``OutputWrapper``."""
+
+    def write(self, text: str, /) -> object: ...
+    def flush(self) -> None: ...
+
+
+def _say(out: Output, text: str) -> None:
     # One write per line: Django's OutputWrapper adds its own newline to each write.
     out.write(text + "\n")
     out.flush()
@@ -182,7 +189,7 @@ async def _wait_for_enter() -> None:
     await loop.run_in_executor(None, sys.stdin.readline)
 
 
-async def run_pda(options: PdaOptions, out: TextIO = sys.stdout) -> int:
+async def run_pda(options: PdaOptions, out: Output = sys.stdout) -> int:
     """Do one handheld action; return the process exit status."""
     tokens = TokenFile(options.token_file)
     if options.action == "forget":

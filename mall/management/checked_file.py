@@ -3,11 +3,21 @@ the whole file (naming every bad line) before anything is written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Protocol, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Checked(Protocol):
+    """What a checker returns: the bad lines (none if the file is good), and its rows."""
+
+    @property
+    def errors(self) -> Sequence[object]: ...
+
+
+CheckedT = TypeVar("CheckedT", bound=Checked)
 
 
 class CheckedFileCommand(BaseCommand):
@@ -19,7 +29,7 @@ class CheckedFileCommand(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
 
-    def read_checked(self, path: Path, check: Callable[[bytes], Any]) -> Any:
+    def read_checked(self, path: Path, check: Callable[[bytes], CheckedT]) -> CheckedT:
         """The checked content of ``path``; every bad line on stderr and a CommandError if
         there is one."""
         try:
@@ -28,8 +38,8 @@ class CheckedFileCommand(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
         parsed = check(data)
         if parsed.errors:
-            for error in parsed.errors:
-                self.stderr.write(f"{path}: {error}")
+            for bad_line in parsed.errors:
+                self.stderr.write(f"{path}: {bad_line}")
             count = len(parsed.errors)
             lines = "1 bad line" if count == 1 else f"{count} bad lines"
             raise CommandError(f"{lines} in {path}; {self.refused}.")
