@@ -50,9 +50,9 @@ def face_image_clean(data: bytes) -> ContentFile:
                 if image.format in JPEG_FORMATS:
                     # Decode at the smallest scale that still gives MAX_SIDE px a side.
                     image.draft("RGB", (MAX_SIDE, MAX_SIDE))
-                image = ImageOps.exif_transpose(image)
-                image.thumbnail((MAX_SIDE, MAX_SIDE))
-                rgb = image.convert("RGB")
+                upright = ImageOps.exif_transpose(image)
+                upright.thumbnail((MAX_SIDE, MAX_SIDE))
+                rgb = upright.convert("RGB")
     except InvalidImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

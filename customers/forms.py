@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 
 from customers.apis import MAX_DESIRES, MAX_KEYWORDS
 from customers.faces import MAX_BYTES
@@ -28,6 +29,9 @@ class RegistrationForm(forms.Form):
     consent = forms.BooleanField(required=False)
     face_image = forms.FileField(required=False)
 
+    #: What a form holds unbound or bound to ``request.POST``: rows come as lists.
+    data: MultiValueDict[str, Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.desires: list[DesireInput] = []
@@ -45,7 +49,8 @@ class RegistrationForm(forms.Form):
         return upload.read()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         names = self.data.getlist("want_name")
         keywords = self.data.getlist("want_keywords")
         levels = self.data.getlist("want_level")

@@ -110,7 +110,7 @@ def stock_import(request: HttpRequest, slug: str) -> JsonResponse:
     upload = request.FILES.get("file")
     if upload is None:
         return JsonResponse(error_body("invalid", "Choose a CSV file."), status=400)
-    if upload.size > UPLOAD_MAX_BYTES:
+    if (upload.size or 0) > UPLOAD_MAX_BYTES:
         return JsonResponse(error_body("invalid", "The file is larger than 5 MB."), status=400)
     parsed = stock_csv_parse(upload.read(), shop=shop)
     if parsed.errors:

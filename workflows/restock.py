@@ -119,13 +119,13 @@ def stock_items_sync(
     barcodes = {(shop.pk, data.barcode) for shop, data in rows if data.barcode}
     existing: dict[tuple[int, str], StockItem] = {}
     if barcodes:
-        for item in (
+        for stocked in (
             StockItem.objects.filter(shop_id__in=shop_ids)
             .exclude(barcode="")
             .only("pk", "shop_id", "barcode", "name", "keywords", "quantity", "held", "expires_at")
         ):
-            if (item.shop_id, item.barcode) in barcodes:
-                existing[(item.shop_id, item.barcode)] = item
+            if (stocked.shop_id, stocked.barcode) in barcodes:
+                existing[(stocked.shop_id, stocked.barcode)] = stocked
     inserts: list[tuple[Shop, StockInput]] = []
     updates: list[tuple[StockItem, StockInput]] = []
     for shop, data in rows:
@@ -253,11 +253,10 @@ def stock_item_delete(*, item: StockItem) -> None:
 def shop_cards_refresh(*, shop_id: int, besides: int | None = None) -> None:
     """Rerun matching for the shoppers holding a live card at this shop: what they were
     shown there may be gone. ``besides``: a shopper left out (the one just served)."""
-    customer_ids = (
-        Card.objects.filter(shop_id=shop_id)
-        .exclude(customer_id=besides)
-        .values_list("customer_id", flat=True)
-    )
+    cards = Card.objects.filter(shop_id=shop_id)
+    if besides is not None:
+        cards = cards.exclude(customer_id=besides)
+    customer_ids = cards.values_list("customer_id", flat=True)
     for customer in Customer.objects.filter(pk__in=list(customer_ids)).select_related(
         "last_kiosk__shop"
     ):

@@ -401,9 +401,10 @@ def decode_message(payload: bytes) -> Message:
         raise ProtocolError(ProtocolError.BAD_JSON, "frame is not JSON") from error
     if not isinstance(body, dict):
         raise ProtocolError(ProtocolError.NOT_AN_OBJECT, "frame must be a JSON object")
-    kind = MESSAGE_TYPES.get(body.get("type")) if isinstance(body.get("type"), str) else None
+    type_name = body.get("type")
+    kind = MESSAGE_TYPES.get(type_name) if isinstance(type_name, str) else None
     if kind is None:
-        raise ProtocolError(ProtocolError.UNKNOWN_TYPE, f"unknown type {body.get('type')!r:.60}")
+        raise ProtocolError(ProtocolError.UNKNOWN_TYPE, f"unknown type {type_name!r:.60}")
     try:
         return kind.parse(body)
     except ProtocolError:
