@@ -33,10 +33,14 @@ def shop_offers(matches: list[Match], preference: str) -> list[ShopOffer]:
     by_shop: dict[int, list[Match]] = {}
     for match in ranked(matches, preference):
         by_shop.setdefault(match.item.shop_id, []).append(match)
-    return [
-        ShopOffer(ms[0].item.shop, len(ms), lambda k, ms=ms: ms[:k])  # type: ignore[arg-type]
-        for ms in by_shop.values()
-    ]
+    return [_shop_offer(ms) for ms in by_shop.values()]
+
+
+def _shop_offer(matches: list[Match]) -> ShopOffer:
+    shop = matches[0].item.shop
+    if shop is None:
+        raise ValueError("A ranked item comes with its shop.")
+    return ShopOffer(shop, len(matches), lambda k: matches[:k])
 
 
 def desire_shop_offers(

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from core.columns import concrete_field
 from customers.models import DesiredProduct
 from mall.models import Shop
 from matching import engine, realtime
@@ -165,11 +166,13 @@ def offered_items(item_ids: Iterable[int]) -> list[OfferedItem]:
         return []
     quote = connection.ops.quote_name
     item_meta, shop_meta = StockItem._meta, Shop._meta
-    item_columns = [item_meta.get_field(name).column for name in _ITEM_FIELDS]
-    shop_columns = [shop_meta.get_field(name).column for name in _SHOP_FIELDS]
+    item_columns = [concrete_field(StockItem, name).column for name in _ITEM_FIELDS]
+    shop_columns = [concrete_field(Shop, name).column for name in _SHOP_FIELDS]
     columns = [f"i.{quote(c)}" for c in item_columns] + [f"s.{quote(c)}" for c in shop_columns]
     # What is offered is what is free: held units are kept for one shopper (stock.Hold).
-    quantity, held = (f"i.{quote(item_meta.get_field(n).column)}" for n in ("quantity", "held"))
+    quantity, held = (
+        f"i.{quote(concrete_field(StockItem, n).column)}" for n in ("quantity", "held")
+    )
     columns[_ITEM_FIELDS.index("quantity")] = f"{quantity} - {held}"
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(item_meta.db_table)} i"

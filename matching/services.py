@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from core.columns import concrete_field
 from customers.models import Customer, DesiredProduct
 from matching import engine, realtime
 from matching.index.catalogue import item_terms
@@ -328,7 +329,7 @@ def _cards_upsert(cards: list[CardRow]) -> None:
     if not cards:
         return
     names = ("customer", "shop", "distance_m", "desires", "seen_at")
-    fields = [Card._meta.get_field(name) for name in names]
+    fields = [concrete_field(Card, name) for name in names]
     quote = connection.ops.quote_name
     columns = [quote(field.column) for field in fields]
     row = f"({', '.join(['%s'] * len(fields))})"

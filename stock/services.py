@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.db.models import F
 
+from core.columns import concrete_field
 from core.errors import Conflict, NotFound
 from mall.models import Shop
 from mall.selectors import retention_current
@@ -82,7 +83,7 @@ def stock_rows_insert(
 ) -> list[int]:
     """Insert ``rows`` as stock items; their new ids, in the order of ``rows``."""
     fields = [
-        StockItem._meta.get_field(name)
+        concrete_field(StockItem, name)
         for name in (
             "shop",
             "name",

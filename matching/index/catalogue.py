@@ -20,8 +20,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from pyroaring import BitMap
+from pyroaring import AbstractBitMap, BitMap
 
+from core.columns import concrete_field
 from mall.models import Shop
 from matching import engine
 from matching.index.postings import Postings
@@ -183,7 +184,7 @@ class Catalogue:
             self.vocabulary.discard(word)
         self.compounds.discard(key, compounds)
 
-    def term_items(self, term: str) -> BitMap:
+    def term_items(self, term: str) -> AbstractBitMap:
         """Items holding ``term`` as a word or a joined form (the engine's ``ItemTerms.all``).
         May be a posting itself: read it, never change it."""
         words, compounds = self.words.get(term), self.compounds.get(term)
@@ -245,7 +246,7 @@ def items_read(item_ids: Iterable[int] | None, shops: dict[int, OfferedShop]) ->
     start reads 200,000 rows, and the ORM's per-object work would be most of it."""
     quote = connection.ops.quote_name
     meta = StockItem._meta
-    column = {name: f"i.{quote(meta.get_field(name).column)}" for name in _ITEM_FIELDS}
+    column = {name: f"i.{quote(concrete_field(StockItem, name).column)}" for name in _ITEM_FIELDS}
     # What is offered is what is free: held units are kept for one shopper (stock.Hold).
     free = f"({column['quantity']} - i.{quote(meta.get_field('held').column)})"
     if connection.vendor == "postgresql":
@@ -300,7 +301,8 @@ def shops_read() -> dict[int, OfferedShop]:
     quote = connection.ops.quote_name
     meta = Shop._meta
     columns = ", ".join(
-        quote(meta.get_field(name).column) for name in ("id", "slug", "name", "floor", "x", "y")
+        quote(concrete_field(Shop, name).column)
+        for name in ("id", "slug", "name", "floor", "x", "y")
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {quote(meta.db_table)}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from pyroaring import BitMap
+from pyroaring import AbstractBitMap, BitMap
 
 from matching import engine
 from matching.index.catalogue import Catalogue
@@ -21,24 +21,30 @@ from matching.index.postings import EMPTY
 #: Phrases remembered per process, at most; all are forgotten when it is reached.
 PHRASES_REMEMBERED = 20_000
 
-Key = tuple[tuple[str, ...], engine.Synonyms]
+#: A phrase's key, (phrase, synonyms), holds its items; a want's, (("want", *phrases),
+#: synonyms), holds (exact, similar).
+Key = tuple[tuple[str | tuple[str, ...], ...], engine.Synonyms]
+Remembered = AbstractBitMap | tuple[BitMap, BitMap]
 #: (catalogue, its generation) -> {key: items}; replaced as a whole when either changes.
-_remembered: tuple[int, int, dict[Key, BitMap]] = (0, -1, {})
+_remembered: tuple[int, int, dict[Key, Remembered]] = (0, -1, {})
 
 
-def phrase_items(catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engine.Synonyms):
+def phrase_items(
+    catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engine.Synonyms
+) -> AbstractBitMap:
     """The items ``phrase`` (in matching form) matches, in stock or not."""
     global _remembered
     if _remembered[:2] != (catalogue.serial, catalogue.generation):
         _remembered = (catalogue.serial, catalogue.generation, {})
     remembered = _remembered[2]
     found = remembered.get((phrase, synonyms))
-    if found is None:
-        found = _phrase_items(catalogue, phrase, synonyms)
-        if len(remembered) >= PHRASES_REMEMBERED:
-            remembered.clear()
-        remembered[phrase, synonyms] = found
-    return found
+    if isinstance(found, AbstractBitMap):
+        return found
+    items = _phrase_items(catalogue, phrase, synonyms)
+    if len(remembered) >= PHRASES_REMEMBERED:
+        remembered.clear()
+    remembered[phrase, synonyms] = items
+    return items
 
 
 def want_items(
@@ -49,12 +55,13 @@ def want_items(
     global _remembered
     if _remembered[:2] != (catalogue.serial, catalogue.generation):
         _remembered = (catalogue.serial, catalogue.generation, {})
-    key = (("want", *phrases), synonyms)
-    found = _remembered[2].get(key)  # type: ignore[arg-type]
-    if found is None:
-        found = _want_items(catalogue, phrases, synonyms)
-        _remembered[2][key] = found  # type: ignore[index]
-    return found  # type: ignore[return-value]
+    key: Key = (("want", *phrases), synonyms)
+    found = _remembered[2].get(key)
+    if isinstance(found, tuple):
+        return found
+    items = _want_items(catalogue, phrases, synonyms)
+    _remembered[2][key] = items
+    return items
 
 
 def _want_items(
@@ -70,23 +77,29 @@ def _want_items(
     return exact, similar - exact
 
 
-def _phrase_items(catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engine.Synonyms):
+def _phrase_items(
+    catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engine.Synonyms
+) -> AbstractBitMap:
     if not phrase:
         return EMPTY
-    reachable: list[BitMap | None] = [None] * (len(phrase) + 1)
+    # None: not reachable (always so at the start, where every item is).
+    reachable: list[AbstractBitMap | None] = [None] * (len(phrase) + 1)
     for start in range(len(phrase)):
         before = reachable[start]
         if start and not before:
             continue
         for end, unit in engine.units(phrase, start, synonyms):
             found = _unit_items(catalogue, unit, synonyms)
-            if start:
+            if before is not None:
                 found = before & found
-            reachable[end] = found if reachable[end] is None else reachable[end] | found
+            current = reachable[end]
+            reachable[end] = found if current is None else current | found
     return reachable[-1] or EMPTY
 
 
-def _unit_items(catalogue: Catalogue, unit: tuple[str, ...], synonyms: engine.Synonyms) -> BitMap:
+def _unit_items(
+    catalogue: Catalogue, unit: tuple[str, ...], synonyms: engine.Synonyms
+) -> AbstractBitMap:
     """Items in which ``unit`` is found (``engine._unit_found``)."""
     # Postings are only read here: every union and intersection makes a new bitmap.
     parts = [
