@@ -7,7 +7,8 @@ deletion goes through ``customers.services.customer_delete`` so the face file go
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
@@ -19,15 +20,24 @@ from customers.models import Customer, DesiredProduct, Share, ShopRequest
 from mall.admin import ReadOnlyAdmin
 from workflows.shoppers import customer_delete
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class WantCount(TypedDict):
+    """What the shopper list's queryset adds to each shopper."""
+
+    want_count: int
+
 
 class ViewOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
         return False
 
 
@@ -42,7 +52,7 @@ class HasPhotoFilter(admin.SimpleListFilter):
     title = "photo"
     parameter_name = "photo"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("yes", "With photo"), ("no", "Without photo")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Customer]) -> QuerySet[Customer]:
@@ -112,8 +122,8 @@ class CustomerAdmin(admin.ModelAdmin):
         return bool(customer.face_image)
 
     @admin.display(description="wants", ordering="want_count")
-    def want_count(self, customer: Customer) -> int:
-        return customer.want_count  # type: ignore[attr-defined]
+    def want_count(self, customer: WithAnnotations[Customer, WantCount]) -> int:
+        return customer.want_count
 
     @admin.display(description="face photo")
     def face_thumbnail(self, customer: Customer) -> str:
@@ -152,7 +162,9 @@ class CustomerAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(request, f"{count} shopper(s) erased.")
 
-    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+    def get_deleted_objects(
+        self, objs: Sequence[Customer] | QuerySet[Customer], request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
         deleted, counts, _, protected = super().get_deleted_objects(objs, request)
         # A shopper's wants, cards and presences go with them (erasure is the point), so
         # no separate right to delete those read-only rows is asked for.
@@ -186,7 +198,7 @@ class ShareAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Share | None = None) -> bool:
         return False
 
 
@@ -200,5 +212,5 @@ class ShopRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ShopRequest | None = None) -> bool:
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -37,6 +38,7 @@ from customers.selectors import (
 )
 from customers.services import DesireInput, desire_note_set, shop_request_payload
 from kiosks.authentication import KioskKeyAuthentication, request_kiosk, shop_for_clerk
+from mall.models import Shop
 from mall.selectors import shop_by_slug
 from matching import realtime
 from matching.selectors import customer_results
@@ -236,7 +238,7 @@ class CustomerRegisterApi(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-def _read_upload(upload: Any) -> bytes:
+def _read_upload(upload: UploadedFile) -> bytes:
     # One byte over the limit is enough for face_image_clean to refuse it.
     return upload.read(MAX_BYTES + 1)
 
@@ -418,12 +420,12 @@ class MeRequestsApi(APIView):
         return Response(shop_request_payload(shop_request), status=201)
 
 
-def _visible_customer(request: Request, slug: str, code: str) -> tuple[Any, Customer]:
+def _visible_customer(request: Request, slug: str, code: str) -> tuple[Shop, Customer]:
     shop = shop_for_clerk(request, slug)
     return shop, visible_customer(shop=shop, code=code)
 
 
-def _access_log(request: Request, action: str, shop: Any, customer: Customer) -> None:
+def _access_log(request: Request, action: str, shop: Shop, customer: Customer) -> None:
     """A clerk (session) or the shop's kiosk (key) reached a shopper's data: log it."""
     access_log_record(
         action=action,

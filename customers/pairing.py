@@ -15,12 +15,11 @@ The paired session is recorded too (``PairedSession``): erasing the shopper dele
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
-from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -95,7 +94,7 @@ def pairing_session_set(*, session: SessionBase, customer: Customer) -> None:
     )
 
 
-def pairing_tickets_used_purge(*, now: Any) -> int:
+def pairing_tickets_used_purge(*, now: datetime) -> int:
     """Forget used tickets that have expired anyway (``manage.py purge``)."""
     deleted, _ = PairingTicketUse.objects.filter(expires_at__lte=now).delete()
     return deleted
@@ -137,7 +136,7 @@ class PairedPhoneAuthentication(SessionAuthentication):
     is the shopper, ``request.user`` stays the session's user. CSRF is enforced, as for
     any session."""
 
-    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+    def authenticate(self, request: Request) -> tuple[User | AnonymousUser, Customer] | None:
         django_request = request._request
         session = getattr(django_request, "session", None)
         if session is None or session.get(SESSION_CUSTOMER) is None:

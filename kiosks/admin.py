@@ -3,8 +3,6 @@ shoppers in range of them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import segno
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -33,7 +31,7 @@ class KioskInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Shop | None = None) -> bool:
         return False
 
 
@@ -176,5 +174,5 @@ class PresenceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Presence | None = None) -> bool:
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
@@ -82,6 +83,15 @@ def shop_for_request(request: Request, slug: str) -> Shop:
     if not may_act_for_shop(request, shop.pk):
         raise Forbidden("Only clerks and kiosks of this shop may do this.")
     return shop
+
+
+def request_clerk(request: Request) -> User:
+    """The signed-in clerk that made the request, in a view that let only clerks in
+    (``shop_for_clerk``)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Forbidden("Only clerks of this shop may do this.")
+    return user
 
 
 def shop_for_clerk(request: Request, slug: str) -> Shop:

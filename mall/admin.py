@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypedDict
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -15,6 +15,16 @@ from mall.floorplan import floor_svg
 from mall.models import Floor, Landmark, Membership, Retention, Shop
 from mall.selectors import floor_plan
 from mall.services import landmarks_changed
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ShopCounts(TypedDict):
+    """What the shop list's queryset adds to each shop."""
+
+    item_count: int
+    clerk_count: int
 
 
 def place_map(floor: int | None, x: float | None, y: float | None) -> SafeString:
@@ -51,10 +61,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -83,12 +93,12 @@ class ShopAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="stock items", ordering="item_count")
-    def item_count(self, shop: Shop) -> int:
-        return shop.item_count  # type: ignore[attr-defined]
+    def item_count(self, shop: WithAnnotations[Shop, ShopCounts]) -> int:
+        return shop.item_count
 
     @admin.display(description="clerks", ordering="clerk_count")
-    def clerk_count(self, shop: Shop) -> int:
-        return shop.clerk_count  # type: ignore[attr-defined]
+    def clerk_count(self, shop: WithAnnotations[Shop, ShopCounts]) -> int:
+        return shop.clerk_count
 
 
 @admin.register(Membership)
@@ -110,7 +120,7 @@ class RetentionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and not Retention.objects.exists()
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Retention | None = None) -> bool:
         return False
 
 

@@ -26,9 +26,11 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.backends.base import SessionBase
 
 from core.errors import DomainError, Forbidden
+from customers.models import Customer
 from customers.pairing import paired_customer
 from mall.models import Shop
 from mall.selectors import user_is_clerk_of
@@ -228,7 +230,7 @@ class MeConsumer(_ForwardingConsumer):
 
 
 @database_sync_to_async
-def _shop_of_clerk(user: Any, slug: str) -> Shop:
+def _shop_of_clerk(user: User | AnonymousUser | None, slug: str) -> Shop:
     shop = Shop.objects.filter(slug=str(slug)[:50]).first()
     # One answer for an unknown shop and a shop of someone else: no probing of slugs.
     if shop is None or user is None or not user_is_clerk_of(user, shop.pk):
@@ -237,7 +239,7 @@ def _shop_of_clerk(user: Any, slug: str) -> Shop:
 
 
 @database_sync_to_async
-def _paired_customer(session: Any) -> Any:
+def _paired_customer(session: SessionBase | None) -> Customer:
     customer = paired_customer(session) if session is not None else None
     if customer is None:
         raise Forbidden("This phone is not paired with a shopper (scan the kiosk's QR code).")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from customers.models import DesiredProduct
 from matching import engine
 from matching.index.offers import (
     DesireOffers,
@@ -44,7 +45,7 @@ def _shop_offer(matches: list[Match]) -> ShopOffer:
 
 
 def desire_shop_offers(
-    desires: Iterable, matches: dict[int, list[Match]], preference: str
+    desires: Iterable[DesiredProduct], matches: dict[int, list[Match]], preference: str
 ) -> dict[int, DesireOffers]:
     """Each want's offers from every match of it (``shop_offers``)."""
     found = {}

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from customers.models import Customer, DesiredProduct, Share
+    from mall.models import Shop
+    from matching.index.catalogue import OfferedShop
+    from matching.models import Card
+    from matching.services import CardRow
+    from stock.models import Alternative, Hold
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +37,7 @@ def customer_group(customer_id: int) -> str:
     return f"me.{customer_id}"
 
 
-def card_face_url(customer: Any, shop: Any) -> str | None:
+def card_face_url(customer: Customer, shop: Shop | OfferedShop) -> str | None:
     """Where ``shop``'s clerks fetch ``customer``'s photo: an authorised view, never a
     public media URL (DESIGN.md, "Live pushes"). None when there is no photo."""
     if not customer.face_image:
@@ -37,7 +46,7 @@ def card_face_url(customer: Any, shop: Any) -> str | None:
 
 
 def card_payload(
-    card: Any,
+    card: Card | CardRow,
     *,
     face_url: str | None,
     taken_by: str | None = None,
@@ -83,12 +92,12 @@ def shops_update_message(results: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "shops.update", "results": results}
 
 
-def shop_place(shop: Any) -> dict[str, Any]:
+def shop_place(shop: Shop) -> dict[str, Any]:
     """A shop as the shopper's list names it: where to go."""
     return {"slug": shop.slug, "name": shop.name, "floor": shop.floor, "x": shop.x, "y": shop.y}
 
 
-def hold_payload(hold: Any) -> dict[str, Any]:
+def hold_payload(hold: Hold) -> dict[str, Any]:
     """Units of an item kept for a shopper (``stock.models.Hold``), as the shop and the
     shopper both see it."""
     item = hold.item
@@ -108,7 +117,7 @@ def hold_payload(hold: Any) -> dict[str, Any]:
     }
 
 
-def alternative_payload(alternative: Any) -> dict[str, Any]:
+def alternative_payload(alternative: Alternative) -> dict[str, Any]:
     """Another item a shop offers for one of the shopper's wants."""
     item = alternative.item
     return {
@@ -127,7 +136,7 @@ def alternative_payload(alternative: Any) -> dict[str, Any]:
     }
 
 
-def share_payload(share: Any, desires: list[Any]) -> dict[str, Any]:
+def share_payload(share: Share, desires: Sequence[DesiredProduct]) -> dict[str, Any]:
     """A shopper who shared with a shop: who, when, and what they want."""
     return {
         "customer": share.customer.code,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from customers.models import DesiredProduct
 from mall.selectors import place_directions
 from matching.index.catalogue import OfferedShop
 from matching.index.offers import (
@@ -50,13 +51,15 @@ def offer_payload(offer: ShopOffer) -> dict[str, Any]:
 
 
 def results_payload(
-    desires: Iterable, matches: dict[int, list[Match]], preference: str
+    desires: Iterable[DesiredProduct], matches: dict[int, list[Match]], preference: str
 ) -> list[dict[str, Any]]:
     """The ``results`` list from every match of each want (``matches_for_desires``)."""
     return desire_results(desires, desire_shop_offers(desires, matches, preference))
 
 
-def desire_results(desires: Iterable, offers: dict[int, DesireOffers]) -> list[dict[str, Any]]:
+def desire_results(
+    desires: Iterable[DesiredProduct], offers: dict[int, DesireOffers]
+) -> list[dict[str, Any]]:
     """The ``results`` list of the sighting answer and of ``shops.update`` (DESIGN.md):
     per want, one offer per shop, at most ``OFFERS_PER_DESIRE`` shops."""
     empty = DesireOffers([], 0)

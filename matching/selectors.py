@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.columns import concrete_field
-from customers.models import DesiredProduct
+from customers.models import Customer, DesiredProduct
 from mall.models import Shop
 from matching import engine, realtime
 from matching.index.catalogue import OfferedItem, OfferedShop, keywords_column
@@ -56,7 +56,7 @@ def index_forget() -> None:
 
 
 def desires_offers(
-    desires: Sequence[Any],
+    desires: Sequence[DesiredProduct],
     *,
     at: engine.Position,
     preference: str,
@@ -83,7 +83,7 @@ def desires_offers(
 
 
 def matches_for_desires(
-    desires: Sequence[Any],
+    desires: Sequence[DesiredProduct],
     *,
     at: engine.Position,
     synonyms: engine.Synonyms | None = None,
@@ -213,7 +213,7 @@ def _price_places() -> Decimal:
 _keywords_column = keywords_column
 
 
-def customer_position(customer: Any) -> engine.Position | None:
+def customer_position(customer: Customer) -> engine.Position | None:
     """Where ``customer`` is now: their last kiosk's position, or None when they were never
     sighted or every kiosk has reported them out of range."""
     kiosk = customer.last_kiosk
@@ -223,7 +223,7 @@ def customer_position(customer: Any) -> engine.Position | None:
     return engine.Position(floor, x, y)
 
 
-def customer_results(*, customer: Any) -> list:
+def customer_results(*, customer: Customer) -> list[dict[str, Any]]:
     """The ranked list ``customer`` would get now, without touching any card: what a phone
     page shows when it connects (``shops.update``)."""
     desires = list(customer.desires.filter(expires_at__gt=timezone.now()))

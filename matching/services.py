@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.columns import concrete_field
 from customers.models import Customer, DesiredProduct
 from matching import engine, realtime
-from matching.index.catalogue import item_terms
+from matching.index.catalogue import OfferedShop, item_terms
 from matching.index.memo import catalogue_current
 from matching.index.phrases import want_items
 from matching.models import Card, IndexChange, IndexVersion, ItemTerm, SynonymGroup, Term
@@ -26,10 +26,12 @@ from matching.results import desire_results
 from matching.selectors import DesireOffers, desires_offers
 from matching.serving import cards_serving
 from matching.synonyms import synonyms_current
+from stock.models import StockItem
+from stock.services import NewItem
 
 
 def stock_items_index(
-    *, items: Sequence[Any], new: bool = False, known: dict[str, int] | None = None
+    *, items: Sequence[StockItem | NewItem], new: bool = False, known: dict[str, int] | None = None
 ) -> None:
     """Write the terms of ``items`` (new or renamed) to ``Term``/``ItemTerm``, replacing
     any old ones. ``new``: the items were just inserted, so they have none to replace.
@@ -74,10 +76,10 @@ def stock_items_index(
             # Multi-row INSERTs: one statement per 4,000 postings, not one per posting.
             insert = f"INSERT INTO {table} ({quote('term_id')}, {quote('item_id')}) VALUES "
             for start in range(0, len(postings), _POSTINGS_PER_INSERT):
-                chunk = postings[start : start + _POSTINGS_PER_INSERT]
+                batch = postings[start : start + _POSTINGS_PER_INSERT]
                 cursor.execute(
-                    insert + ", ".join(["(%s, %s)"] * len(chunk)),
-                    [value for pair in chunk for value in pair],
+                    insert + ", ".join(["(%s, %s)"] * len(batch)),
+                    [value for pair in batch for value in pair],
                 )
         index_version_bump()
 
@@ -170,7 +172,7 @@ def synonyms_replace(*, lines: Iterable[str]) -> int:
     return len(lines)
 
 
-def _face_url(customer: Any, shop: Any) -> str | None:
+def _face_url(customer: Customer, shop: OfferedShop) -> str | None:
     return realtime.card_face_url(customer, shop)
 
 
@@ -238,7 +240,7 @@ def cards_store(
 
 
 def _card_row(
-    customer: Any,
+    customer: Customer,
     desires: Sequence[DesiredProduct],
     offers: dict[int, DesireOffers],
     shop_id: int,
@@ -272,6 +274,8 @@ def _card_row(
                 ],
             }
         )
+    if shop is None:  # every shop shown has an offer (card_shops)
+        raise ValueError(f"Shop {shop_id} has no offer for customer {customer.pk}.")
     return CardRow(
         customer=customer,
         customer_id=customer.pk,
@@ -309,10 +313,10 @@ class CardRow:
     """A card about to be written: the columns of ``Card`` and its customer, no model
     instance (a sighting may show a card to a hundred shops)."""
 
-    customer: Any
+    customer: Customer
     customer_id: int
     shop_id: int
-    shop: Any
+    shop: OfferedShop
     distance_m: float
     desires: list[dict[str, Any]]
     seen_at: datetime

@@ -3,9 +3,8 @@ The charts are at ``/admin/reports/`` (``reports.views``), linked from the admin
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from reports.models import AccessLog, ConversionDay, DwellDay, FootfallHour, UnmetDemand
@@ -17,7 +16,7 @@ class _ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -69,5 +68,5 @@ class AccessLogAdmin(_ReadOnly):
     search_fields = ("=customer_code", "actor", "shop_name")
     date_hierarchy = "at"
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
         return False

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from customers.models import Customer
 from kiosks.models import Kiosk
 from mall.models import Shop
 from matching.models import ItemTerm
@@ -244,7 +245,7 @@ def dwell_distribution(*, since: date) -> list[tuple[str, int]]:
 # Access log ---------------------------------------------------------------------------
 
 
-def access_looked_at_by(*, customer: Any) -> list[dict[str, Any]]:
+def access_looked_at_by(*, customer: Customer) -> list[dict[str, Any]]:
     """The shops that looked at ``customer`` (the shopper's own shares left out): how many
     times and when last, most recent first."""
     rows = (

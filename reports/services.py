@@ -15,10 +15,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, models
 from django.utils import timezone
 
 from customers.models import Customer
+from kiosks.models import Kiosk
 from mall.models import Shop
 from matching import engine
 from matching.index.memo import catalogue_current
@@ -183,7 +185,7 @@ def conversion_count(*, shop_id: int, event: str, n: int = 1) -> None:
     )
 
 
-def conversion_cards_shown(*, customer: Any, shop_ids: Iterable[int]) -> int:
+def conversion_cards_shown(*, customer: Customer, shop_ids: Iterable[int]) -> int:
     """``shop_ids`` are about to show ``customer``'s card (call it before the cards are
     written): each shop that does not hold one yet counts a card shown, and the access log
     notes that the shop's screens showed the shopper (by the kiosk that saw them).
@@ -248,7 +250,7 @@ def dwell_bucket(minutes: float) -> int:
     return max(bound for bound in DWELL_BUCKETS if minutes >= bound)
 
 
-def customer_erasure_record(*, customer: Any, now: datetime | None = None) -> None:
+def customer_erasure_record(*, customer: Customer, now: datetime | None = None) -> None:
     """A shopper is being erased (bought, left, expired, asked): count how long they stayed
     (first to last sighting; nothing if never sighted), anonymously, and start the
     ``ACCESS_LOG_DAYS`` clock of the access log rows about them. Call it before deleting."""
@@ -270,11 +272,11 @@ def customer_erasure_record(*, customer: Any, now: datetime | None = None) -> No
 def access_log_record(
     *,
     action: str,
-    shop: Any,
+    shop: Shop,
     customer_code: str,
-    customer: Any | None = None,
-    clerk: Any | None = None,
-    kiosk: Any | None = None,
+    customer: Customer | None = None,
+    clerk: User | AnonymousUser | None = None,
+    kiosk: Kiosk | None = None,
 ) -> AccessLog:
     """Log one access to a shopper by a clerk (a signed-in user), a kiosk (its key) or the
     shopper themselves (neither). ``customer`` None: looked up by code; a shopper already
@@ -290,7 +292,7 @@ def access_log_record(
         shop_id=shop.pk,
         shop_name=shop.name,
         actor_kind=kind,
-        clerk=clerk if kind == ActorKind.CLERK else None,
+        clerk=clerk if isinstance(clerk, User) else None,  # signed in: ActorKind.CLERK
         actor=actor,
         customer=customer,
         customer_code=customer_code,
@@ -302,9 +304,9 @@ def access_log_record_many(
     *,
     action: str,
     shops: dict[int, str],
-    customer: Any,
-    clerk: Any | None = None,
-    kiosk: Any | None = None,
+    customer: Customer,
+    clerk: User | AnonymousUser | None = None,
+    kiosk: Kiosk | None = None,
 ) -> int:
     """Log the same access to ``customer`` by several shops (``{id: name}``), one insert."""
     now = timezone.now()
@@ -345,7 +347,9 @@ def access_log_record_many(
     return len(shops)
 
 
-def access_log_snapshot(*, shop: Any, clerk: Any, codes: Sequence[str]) -> int:
+def access_log_snapshot(
+    *, shop: Shop, clerk: User | AnonymousUser | None, codes: Sequence[str]
+) -> int:
     """A clerk opened a screen or dashboard of ``shop``: every card it listed is a look."""
     if not codes:
         return 0
@@ -360,7 +364,7 @@ def access_log_snapshot(*, shop: Any, clerk: Any, codes: Sequence[str]) -> int:
                 shop_id=shop.pk,
                 shop_name=shop.name,
                 actor_kind=kind,
-                clerk=clerk if kind == ActorKind.CLERK else None,
+                clerk=clerk if isinstance(clerk, User) else None,  # signed in: ActorKind.CLERK
                 actor=actor,
                 customer=customers.get(code),
                 customer_code=code[:32],
@@ -372,7 +376,7 @@ def access_log_snapshot(*, shop: Any, clerk: Any, codes: Sequence[str]) -> int:
     return len(codes)
 
 
-def _actor(*, clerk: Any | None, kiosk: Any | None) -> tuple[str, str]:
+def _actor(*, clerk: User | AnonymousUser | None, kiosk: Kiosk | None) -> tuple[str, str]:
     if clerk is not None and getattr(clerk, "is_authenticated", False):
         return ActorKind.CLERK, clerk.get_username()[:150]
     if kiosk is not None:

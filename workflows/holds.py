@@ -5,8 +5,8 @@ offered again (a restock)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ def hold_create(
     item_id: int,
     quantity: int = 1,
     until: datetime | None = None,
-    clerk: Any = None,
+    clerk: User | None = None,
     check_visible: bool = True,
 ) -> Hold:
     """Keep ``quantity`` free units of a shop's item for a shopper the shop sees, until

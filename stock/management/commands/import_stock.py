@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 
 from core.errors import DomainError
 from mall.management.checked_file import CheckedFileCommand
@@ -61,7 +61,7 @@ class _Progress:
     """Progress on stderr: ``  120000/200000 rows``, rewritten in place on a terminal; in a
     log (not a terminal) one line per tenth, so the log stays short."""
 
-    def __init__(self, out: Any, total: int) -> None:
+    def __init__(self, out: OutputWrapper, total: int) -> None:
         self.out = out
         self.total = total
         self.count = 0
