@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
@@ -37,11 +38,11 @@ class CallerAuthentication(BaseAuthentication):
     kind: ClassVar[str] = ""
     refusal: ClassVar[str] = "Unknown credentials."
 
-    def caller(self, credential: str) -> Any:
+    def caller(self, credential: str) -> Model:
         """What ``credential`` stands for; ``NotFound`` if nothing (refused with 401)."""
         raise NotImplementedError
 
-    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+    def authenticate(self, request: Request) -> tuple[AnonymousUser, Model] | None:
         credential = credentials(request, self.keyword)
         if credential is None:
             return None

@@ -27,7 +27,7 @@ class _StringOnly:
                 f"Ensure this field has no more than {self.max_length} characters.",
                 code="max_length",
             )
-        return super().to_internal_value(data)  # type: ignore[misc]
+        return super().to_internal_value(data)  # type: ignore[misc]  # a mixin: the field's
 
 
 class TextField(_StringOnly, serializers.CharField):

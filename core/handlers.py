@@ -38,7 +38,7 @@ def off_views_thread(pool: str) -> Callable[[View], View]:
     """Run the view in ``pool``'s thread, not the views' shared one (module docstring)."""
 
     def mark(view: View) -> View:
-        view.off_views_thread = pool  # type: ignore[attr-defined]
+        view.off_views_thread = pool  # type: ignore[attr-defined]  # a mark on the function
         return view
 
     return mark

@@ -138,7 +138,7 @@ def search_payload(page: SearchPage) -> dict[str, Any]:
         "total": page.total,
         "results": [
             {
-                "shop": shop_payload(hit.item.shop),  # type: ignore[arg-type]
+                "shop": shop_payload(hit.item.offered_shop()),
                 "item": {
                     "id": hit.item.pk,
                     "name": hit.item.name,

@@ -38,10 +38,7 @@ def shop_offers(matches: list[Match], preference: str) -> list[ShopOffer]:
 
 
 def _shop_offer(matches: list[Match]) -> ShopOffer:
-    shop = matches[0].item.shop
-    if shop is None:
-        raise ValueError("A ranked item comes with its shop.")
-    return ShopOffer(shop, len(matches), lambda k: matches[:k])
+    return ShopOffer(matches[0].item.offered_shop(), len(matches), lambda k: matches[:k])
 
 
 def desire_shop_offers(

@@ -19,7 +19,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, models
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import Customer, DesiredProduct
 from kiosks.models import Kiosk
 from mall.models import Shop
 from matching import engine
@@ -117,7 +117,9 @@ def _want_words(name: str, keywords: Iterable[str]) -> str:
     return " ".join(sorted(found))[:400]
 
 
-def demand_record_unmet(*, desires: Sequence[Any], before: Iterable[Any] = ()) -> int:
+def demand_record_unmet(
+    *, desires: Sequence[DesiredProduct], before: Iterable[DesiredProduct] = ()
+) -> int:
     """Count the wants being recorded that no shop has in stock now (the matching index's
     own answer, as a sighting would get it); one with only a similar item in stock counts
     as ``similar_only``.

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, Required, TypedDict
 
 import httpx
 
@@ -32,6 +32,11 @@ from kiosks.bluetooth.agent import RunningKiosk, start_kiosk
 from kiosks.bluetooth.protocol import Bye, Desire, Hello, Register, Registered, ShareWith
 from kiosks.bluetooth.transport import Handheld, TransportError, open_radio
 from kiosks.bluetooth.virtual import VirtualLink
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from mall.models import Shop
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +177,23 @@ async def run_virtual_mall(
             await kiosk.close()
 
 
-def start_virtual_mall_thread(**options: object) -> tuple[threading.Thread, threading.Event]:
+class VirtualMallOptions(TypedDict, total=False):
+    """:func:`run_virtual_mall`'s arguments but ``stop``."""
+
+    server: Required[str]
+    kiosks: Required[Sequence[KioskSpec]]
+    products: Required[Sequence[str]]
+    queue_dir: Required[Path | str]
+    walkers: int
+    pace: WalkPace | None
+    serve_at: str | None
+    http_transport: httpx.AsyncBaseTransport | None
+    seed: int | None
+
+
+def start_virtual_mall_thread(
+    **options: Unpack[VirtualMallOptions],
+) -> tuple[threading.Thread, threading.Event]:
     """Run :func:`run_virtual_mall` in a daemon thread with its own event loop.
 
     For a command that serves HTTP in the main thread. Returns the thread and an event
@@ -190,7 +211,7 @@ def start_virtual_mall_thread(**options: object) -> tuple[threading.Thread, thre
 
             watcher = asyncio.create_task(watch())
             try:
-                await run_virtual_mall(stop=stop, **options)  # type: ignore[arg-type]
+                await run_virtual_mall(stop=stop, **options)
             finally:
                 # Release the waiting worker thread, or the loop could not shut down.
                 stop_request.set()
@@ -226,7 +247,20 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--walkers", type=int, default=3, help="walking handhelds (default 3)")
 
 
-def start_demo(*, demo: Any, base_url: str, options: dict[str, Any]) -> Callable[[], None] | None:
+class DemoMall(Protocol):
+    """What the demo command loaded (``demo.services.DemoMall``) that the virtual mall uses."""
+
+    @property
+    def shops(self) -> Sequence[Shop]: ...
+    @property
+    def kiosk_keys(self) -> dict[str, str]: ...
+    @property
+    def products(self) -> Sequence[str]: ...
+
+
+def start_demo(
+    *, demo: DemoMall, base_url: str, options: dict[str, Any]
+) -> Callable[[], None] | None:
     """Start the virtual mall beside the demo server; returns what stops it."""
     if options.get("no_virtual_mall"):
         return None

@@ -59,6 +59,12 @@ class OfferedItem:
     #: Expiry as a Unix time: an item past it is never offered, purged or not.
     expires_at: float = math.inf
 
+    def offered_shop(self) -> OfferedShop:
+        """Its shop: every item the catalogue offers is read with it (``items_read``)."""
+        if self.shop is None:
+            raise ValueError(f"Item {self.pk} was read without its shop.")
+        return self.shop
+
 
 #: Items per shop slot: a key is ``slot << 16 | local``, so each shop's items are one
 #: Roaring container, and counting the shops of a set is counting its containers.

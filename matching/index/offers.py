@@ -256,7 +256,8 @@ def desire_offers(
         return offer(slot) if slot is not None else None
 
     return DesireOffers(
-        shops=[made[slot] for slot in first],  # type: ignore[misc]
+        # Each first slot was made from a matching item: an offer, never None.
+        shops=[found for slot in first if (found := made[slot]) is not None],
         total=shop_count(exact | similar),
         _lookup=lookup,
     )

@@ -8,7 +8,10 @@ rebuilt table has lost its triggers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 #: (table, log column) of the rows that are followed.
 TABLES = (("stock_stockitem", "item_id"), ("mall_shop", "shop_id"))
@@ -43,7 +46,7 @@ def _name(table: str, event: str) -> str:
     return f"matching_log_{table}_{event.lower()}"
 
 
-def triggers_create(connection: Any) -> None:
+def triggers_create(connection: BaseDatabaseWrapper) -> None:
     """Make the triggers that are missing (those present are left, or replaced alike)."""
     vendor = connection.vendor
     if vendor not in ("sqlite", "postgresql"):
@@ -65,7 +68,7 @@ def triggers_create(connection: Any) -> None:
                     cursor.execute(_POSTGRES_TRIGGER.format(transition=row, **names))
 
 
-def triggers_drop(connection: Any) -> None:
+def triggers_drop(connection: BaseDatabaseWrapper) -> None:
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for table, _ in TABLES:
@@ -78,7 +81,7 @@ def triggers_drop(connection: Any) -> None:
                     cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
 
-def triggers_present(connection: Any) -> set[str]:
+def triggers_present(connection: BaseDatabaseWrapper) -> set[str]:
     """The names of the change triggers the database has."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
