@@ -72,8 +72,8 @@ class ServerClient:
             return response
         code, message = f"http_{response.status_code}", response.reason_phrase
         with contextlib.suppress(ValueError, AttributeError, TypeError):
-            error = response.json()["error"]
-            code, message = str(error["code"]), str(error.get("message", ""))
+            body = response.json()["error"]
+            code, message = str(body["code"]), str(body.get("message", ""))
         if response.status_code >= 500:
             code = "server_error"
         raise ServerError(code, message, response.status_code)
