@@ -1,10 +1,14 @@
-"""Shared fixtures: an API client, a private media root per test, images."""
+"""Shared fixtures: an API client, a private media root per test, images; the shop "sole"
+with a clerk (``clerk_user``, ``clerk``), its kiosk (``kiosk``, ``kiosk_api``) and a
+shopper sighted there (``sighted``). The requests tests repeat are in ``tests/helpers.py``."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -84,16 +88,63 @@ def _fresh_landmarks() -> Iterator[None]:
 
 @pytest.fixture
 def sole():
-    """The shop "sole" (shop-access tests)."""
+    """The shop "sole"."""
     from tests.factories import ShopFactory
 
     return ShopFactory(slug="sole")
 
 
 @pytest.fixture
-def clerk(api, sole):
-    """``api`` logged in as a clerk of ``sole``; a module may define its own."""
+def clerk_user(sole):
+    """A clerk of ``sole``, "ann"."""
     from tests.factories import MembershipFactory
 
-    api.force_login(MembershipFactory(shop=sole).user)
+    return MembershipFactory(shop=sole, user__username="ann").user
+
+
+@pytest.fixture
+def clerk(api, clerk_user):
+    """``api`` logged in as ``clerk_user``; a module may define its own."""
+    api.force_login(clerk_user)
     return api
+
+
+@pytest.fixture
+def kiosk(sole):
+    """A kiosk installed in ``sole``, "sole-kiosk": ``kiosk.kiosk`` and its ``kiosk.key``."""
+    from tests.factories import make_kiosk
+
+    return make_kiosk(sole, name="sole-kiosk")
+
+
+@pytest.fixture
+def kiosk_api(kiosk) -> APIClient:
+    """An API client of its own (``api`` stays anonymous) with ``kiosk``'s ``Api-Key``."""
+    from tests.helpers import kiosk_auth
+
+    client = APIClient()
+    client.credentials(**kiosk_auth(kiosk.key))
+    return client
+
+
+@dataclass(frozen=True)
+class Sighted:
+    customer: Any
+    token: str
+    #: The sighting answer (DESIGN.md, "The sighting answer").
+    answer: dict[str, Any]
+    #: ``sole``'s item the shopper was matched to.
+    item: Any
+
+
+@pytest.fixture
+def sighted(sole, kiosk_api) -> Sighted:
+    """A shopper who wants running shoes, sighted at ``kiosk`` (``POST
+    /api/kiosk/sightings/``) while ``sole`` has "Running Shoes": ``sole`` holds their card."""
+    from tests.factories import make_customer, make_item
+    from tests.helpers import sighting
+
+    item = make_item(sole, "Running Shoes")
+    shopper = make_customer("running shoes")
+    answer = sighting(kiosk_api, shopper.token)
+    return Sighted(customer=shopper.customer, token=shopper.token, answer=answer, item=item)

@@ -6,13 +6,10 @@ from customers.models import Customer, Share, ShopRequest
 from matching.models import Card
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import bearer
 from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(registration):
-    return {"HTTP_AUTHORIZATION": f"Bearer {registration.token}"}
 
 
 def test_me_without_token_is_401_in_the_error_shape(api):
@@ -40,7 +37,7 @@ def test_patch_replaces_wants_and_reruns_matching(api):
         "/api/me/",
         {"desires": [{"name": "headphones", "level": 5}]},
         format="json",
-        **bearer(shopper),
+        **bearer(shopper.token),
     )
 
     assert response.status_code == 200
@@ -53,7 +50,7 @@ def test_patch_replaces_wants_and_reruns_matching(api):
 def test_patch_ranking_only_keeps_wants(api):
     shopper = make_customer("running shoes")
 
-    api.patch("/api/me/", {"ranking": "cheapest"}, format="json", **bearer(shopper))
+    api.patch("/api/me/", {"ranking": "cheapest"}, format="json", **bearer(shopper.token))
 
     customer = Customer.objects.get()
     assert customer.ranking == "cheapest"
@@ -70,7 +67,7 @@ def test_patch_with_no_wants_cancels_them_all_and_withdraws_the_cards(api):
     assert Card.objects.filter(customer=shopper.customer).exists()
 
     # When they cancel every want (S38).
-    response = api.patch("/api/me/", {"desires": []}, format="json", **bearer(shopper))
+    response = api.patch("/api/me/", {"desires": []}, format="json", **bearer(shopper.token))
 
     # Then they stay, with no wants, no results and no card.
     assert response.status_code == 200
@@ -91,19 +88,19 @@ def test_delete_erases_everything_with_face_file(
     face = private_media / shopper.customer.face_image.name
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.delete("/api/me/", **bearer(shopper))
+        response = api.delete("/api/me/", **bearer(shopper.token))
 
     assert response.status_code == 204
     assert not Customer.objects.exists() and not Card.objects.exists()
     assert not face.exists()
-    assert api.get("/api/me/", **bearer(shopper)).status_code == 401
+    assert api.get("/api/me/", **bearer(shopper.token)).status_code == 401
 
 
 def test_share_with_a_shop(api):
     ShopFactory(slug="sole")
     shopper = make_customer("running shoes")
 
-    response = api.post("/api/me/shares/", {"shop": "sole"}, format="json", **bearer(shopper))
+    response = api.post("/api/me/shares/", {"shop": "sole"}, format="json", **bearer(shopper.token))
 
     assert response.status_code == 201
     assert Share.objects.get().shop.slug == "sole"
@@ -112,7 +109,9 @@ def test_share_with_a_shop(api):
 def test_share_with_unknown_shop_is_404(api):
     shopper = make_customer("running shoes")
 
-    response = api.post("/api/me/shares/", {"shop": "nowhere"}, format="json", **bearer(shopper))
+    response = api.post(
+        "/api/me/shares/", {"shop": "nowhere"}, format="json", **bearer(shopper.token)
+    )
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "unknown_shop"
@@ -126,7 +125,7 @@ def test_request_to_a_shop_is_stored_and_shares(api):
         "/api/me/requests/",
         {"shop": "sole", "text": "Size 42 please"},
         format="json",
-        **bearer(shopper),
+        **bearer(shopper.token),
     )
 
     assert response.status_code == 201
@@ -140,7 +139,7 @@ def test_empty_or_huge_request_is_a_400(api, text):
     shopper = make_customer("running shoes")
 
     response = api.post(
-        "/api/me/requests/", {"shop": "sole", "text": text}, format="json", **bearer(shopper)
+        "/api/me/requests/", {"shop": "sole", "text": text}, format="json", **bearer(shopper.token)
     )
 
     assert response.status_code == 400

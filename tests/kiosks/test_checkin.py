@@ -13,13 +13,10 @@ from kiosks.services import kiosk_checkin_renew
 from mall.services import clerk_create
 from matching.models import Card
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import bearer
 from workflows.sightings import customer_sight, customers_departed_purge
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(registration):
-    return {"HTTP_AUTHORIZATION": f"Bearer {registration.token}"}
 
 
 @pytest.fixture
@@ -34,7 +31,7 @@ def test_checkin_api_is_a_sighting_at_the_kiosk(api, hats):
     shopper = make_customer("hat")
     code = hats["kiosk"].kiosk.checkin_code
 
-    response = api.post("/api/me/checkins/", {"code": code}, format="json", **bearer(shopper))
+    response = api.post("/api/me/checkins/", {"code": code}, format="json", **bearer(shopper.token))
 
     assert response.status_code == 200
     body = response.json()
@@ -53,7 +50,7 @@ def test_unknown_or_renewed_checkin_code_is_404_and_changes_nothing(api, hats, r
     if renewed:
         kiosk_checkin_renew(kiosk=kiosk)
 
-    response = api.post("/api/me/checkins/", {"code": code}, format="json", **bearer(shopper))
+    response = api.post("/api/me/checkins/", {"code": code}, format="json", **bearer(shopper.token))
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "unknown_checkin"
@@ -70,7 +67,9 @@ def test_checkin_without_a_shopper_is_refused(api, hats):
 
 
 def test_checkin_without_a_code_is_400(api, hats):
-    response = api.post("/api/me/checkins/", {}, format="json", **bearer(make_customer("hat")))
+    response = api.post(
+        "/api/me/checkins/", {}, format="json", **bearer(make_customer("hat").token)
+    )
 
     assert response.status_code == 400
 
@@ -125,7 +124,7 @@ def test_i_am_leaving_withdraws_cards_and_purge_erases_after_the_grace(api, hats
     customer_sight(kiosk=hats["kiosk"].kiosk, customer=shopper.customer)
     assert Card.objects.exists()
 
-    response = api.post("/api/me/departures/", **bearer(shopper))
+    response = api.post("/api/me/departures/", **bearer(shopper.token))
 
     assert response.status_code == 204
     assert not Card.objects.exists()
@@ -140,7 +139,9 @@ def test_a_phone_is_erased_grace_after_its_last_checkin_a_handheld_in_range_is_n
     phone = make_customer("hat")
     handheld = make_customer("hat")
     kiosk = hats["kiosk"].kiosk
-    api.post("/api/me/checkins/", {"code": kiosk.checkin_code}, format="json", **bearer(phone))
+    api.post(
+        "/api/me/checkins/", {"code": kiosk.checkin_code}, format="json", **bearer(phone.token)
+    )
     customer_sight(kiosk=kiosk, customer=handheld.customer)  # a radio: in range until it leaves
     never_seen = make_customer("hat")  # registered, never sighted: kept until expiry
 

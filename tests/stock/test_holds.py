@@ -14,23 +14,13 @@ from django.utils import timezone
 from core.errors import NotAvailable, OutOfStock
 from customers.models import Share
 from stock.models import Hold, Sale, StockItem
-from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import bearer
 from workflows.holds import hold_create
 from workflows.sales import sale_record
 from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop():
-    return ShopFactory(slug="sole")
-
-
-@pytest.fixture
-def clerk(api, shop):
-    api.force_login(MembershipFactory(shop=shop).user)
-    return api
 
 
 def shared(*wants, shop):
@@ -40,18 +30,14 @@ def shared(*wants, shop):
     return registration
 
 
-def bearer(registration):
-    return {"HTTP_AUTHORIZATION": f"Bearer {registration.token}"}
-
-
 def hold(clerk, customer, item, quantity=1, **extra):
     body = {"customer": customer.code, "item": item.pk, "quantity": quantity} | extra
     return clerk.post("/api/shops/sole/holds/", body, format="json")
 
 
-def test_hold_sets_units_aside_for_two_hours_by_default(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=3)
-    shopper = shared("running shoes", shop=shop)
+def test_hold_sets_units_aside_for_two_hours_by_default(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=3)
+    shopper = shared("running shoes", shop=sole)
 
     response = hold(clerk, shopper.customer, item, 2)
 
@@ -68,31 +54,31 @@ def test_hold_sets_units_aside_for_two_hours_by_default(clerk, shop):
     assert (item.quantity, item.held, item.free) == (3, 2, 1)
 
 
-def test_held_units_are_not_offered_to_another_shopper(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=3)
-    holder = shared("running shoes", shop=shop)
+def test_held_units_are_not_offered_to_another_shopper(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=3)
+    holder = shared("running shoes", shop=sole)
     hold(clerk, holder.customer, item, 2)
     other = make_customer("running shoes")
 
-    results = customer_sight(kiosk=make_kiosk(shop).kiosk, customer=other.customer)["results"]
+    results = customer_sight(kiosk=make_kiosk(sole).kiosk, customer=other.customer)["results"]
 
     assert results[0]["offers"][0]["item"]["quantity"] == 1
 
 
-def test_item_with_every_unit_held_leaves_the_results(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=2)
-    holder = shared("running shoes", shop=shop)
+def test_item_with_every_unit_held_leaves_the_results(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=2)
+    holder = shared("running shoes", shop=sole)
     hold(clerk, holder.customer, item, 2)
     other = make_customer("running shoes")
 
-    results = customer_sight(kiosk=make_kiosk(shop).kiosk, customer=other.customer)["results"]
+    results = customer_sight(kiosk=make_kiosk(sole).kiosk, customer=other.customer)["results"]
 
     assert results[0]["offers"] == []
 
 
-def test_hold_of_more_than_is_free_is_a_409_and_changes_nothing(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=3)
-    first, second = shared("shoes", shop=shop), shared("shoes", shop=shop)
+def test_hold_of_more_than_is_free_is_a_409_and_changes_nothing(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=3)
+    first, second = shared("shoes", shop=sole), shared("shoes", shop=sole)
     hold(clerk, first.customer, item, 2)
 
     response = hold(clerk, second.customer, item, 2)
@@ -103,8 +89,8 @@ def test_hold_of_more_than_is_free_is_a_409_and_changes_nothing(clerk, shop):
     assert StockItem.objects.get().held == 2
 
 
-def test_hold_for_a_shopper_the_shop_does_not_see_is_a_404_like_an_unknown_code(clerk, shop):
-    item = make_item(shop, "Running Shoes")
+def test_hold_for_a_shopper_the_shop_does_not_see_is_a_404_like_an_unknown_code(clerk, sole):
+    item = make_item(sole, "Running Shoes")
     stranger = make_customer("running shoes")
 
     response = hold(clerk, stranger.customer, item)
@@ -122,9 +108,9 @@ def test_hold_for_a_shopper_the_shop_does_not_see_is_a_404_like_an_unknown_code(
     [timedelta(minutes=-1), timedelta(hours=24, minutes=5)],
     ids=["in the past", "over 24 hours"],
 )
-def test_hold_ending_in_the_past_or_after_a_day_is_a_400(clerk, shop, until):
-    item = make_item(shop, "Running Shoes")
-    shopper = shared("shoes", shop=shop)
+def test_hold_ending_in_the_past_or_after_a_day_is_a_400(clerk, sole, until):
+    item = make_item(sole, "Running Shoes")
+    shopper = shared("shoes", shop=sole)
 
     response = hold(clerk, shopper.customer, item, until=(timezone.now() + until).isoformat())
 
@@ -135,13 +121,13 @@ def test_hold_ending_in_the_past_or_after_a_day_is_a_400(clerk, shop, until):
 
 
 @pytest.mark.parametrize("body", [{}, {"customer": "X", "item": "a"}, {"item": 1, "quantity": 0}])
-def test_bad_hold_body_is_a_400(clerk, shop, body):
+def test_bad_hold_body_is_a_400(clerk, sole, body):
     assert clerk.post("/api/shops/sole/holds/", body, format="json").status_code == 400
 
 
-def test_hold_of_another_shops_item_is_a_404(clerk, shop):
+def test_hold_of_another_shops_item_is_a_404(clerk, sole):
     elsewhere = make_item(ShopFactory(slug="other"), "Running Shoes")
-    shopper = shared("shoes", shop=shop)
+    shopper = shared("shoes", shop=sole)
 
     response = hold(clerk, shopper.customer, elsewhere)
 
@@ -149,10 +135,10 @@ def test_hold_of_another_shops_item_is_a_404(clerk, shop):
     assert StockItem.objects.get().held == 0
 
 
-def test_kiosk_key_cannot_hold(api, shop):
-    item = make_item(shop, "Running Shoes")
-    shopper = shared("shoes", shop=shop)
-    key = make_kiosk(shop).key
+def test_kiosk_key_cannot_hold(api, sole):
+    item = make_item(sole, "Running Shoes")
+    shopper = shared("shoes", shop=sole)
+    key = make_kiosk(sole).key
 
     response = api.post(
         "/api/shops/sole/holds/",
@@ -164,9 +150,9 @@ def test_kiosk_key_cannot_hold(api, shop):
     assert response.status_code == 403
 
 
-def test_sale_to_the_holder_takes_their_held_units_and_ends_the_hold(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=2)
-    holder = shared("running shoes", "socks", shop=shop)
+def test_sale_to_the_holder_takes_their_held_units_and_ends_the_hold(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=2)
+    holder = shared("running shoes", "socks", shop=sole)
     hold(clerk, holder.customer, item, 2)
 
     response = clerk.post(
@@ -181,9 +167,9 @@ def test_sale_to_the_holder_takes_their_held_units_and_ends_the_hold(clerk, shop
     assert (item.quantity, item.held) == (0, 0)
 
 
-def test_sale_to_someone_else_cannot_take_held_units(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=2)
-    holder = shared("running shoes", shop=shop)
+def test_sale_to_someone_else_cannot_take_held_units(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=2)
+    holder = shared("running shoes", shop=sole)
     hold(clerk, holder.customer, item, 2)
 
     response = clerk.post("/api/shops/sole/sales/", {"item": item.pk}, format="json")
@@ -194,9 +180,9 @@ def test_sale_to_someone_else_cannot_take_held_units(clerk, shop):
     assert Hold.objects.get().quantity == 2
 
 
-def test_clerk_cancels_a_hold_and_its_units_are_free_again(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=1)
-    holder = shared("running shoes", shop=shop)
+def test_clerk_cancels_a_hold_and_its_units_are_free_again(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=1)
+    holder = shared("running shoes", shop=sole)
     hold_id = hold(clerk, holder.customer, item).json()["id"]
 
     response = clerk.delete(f"/api/shops/sole/holds/{hold_id}/")
@@ -206,35 +192,35 @@ def test_clerk_cancels_a_hold_and_its_units_are_free_again(clerk, shop):
     assert StockItem.objects.get().free == 1
 
 
-def test_shopper_cancels_their_hold(api, clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=1)
-    holder = shared("running shoes", shop=shop)
+def test_shopper_cancels_their_hold(api, clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=1)
+    holder = shared("running shoes", shop=sole)
     hold_id = hold(clerk, holder.customer, item).json()["id"]
 
-    response = api.delete(f"/api/me/holds/{hold_id}/", **bearer(holder))
+    response = api.delete(f"/api/me/holds/{hold_id}/", **bearer(holder.token))
 
     assert response.status_code == 204
     assert StockItem.objects.get().held == 0
 
 
-def test_shopper_cannot_cancel_someone_elses_hold(api, clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=1)
-    holder = shared("running shoes", shop=shop)
+def test_shopper_cannot_cancel_someone_elses_hold(api, clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=1)
+    holder = shared("running shoes", shop=sole)
     other = make_customer("socks")
     hold_id = hold(clerk, holder.customer, item).json()["id"]
 
-    response = api.delete(f"/api/me/holds/{hold_id}/", **bearer(other))
+    response = api.delete(f"/api/me/holds/{hold_id}/", **bearer(other.token))
 
     assert response.status_code == 404
     assert Hold.objects.exists()
 
 
-def test_me_lists_the_shoppers_holds_with_the_shops_place(api, clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=1, price="40.00")
-    holder = shared("running shoes", shop=shop)
+def test_me_lists_the_shoppers_holds_with_the_shops_place(api, clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=1, price="40.00")
+    holder = shared("running shoes", shop=sole)
     hold(clerk, holder.customer, item)
 
-    body = api.get("/api/me/", **bearer(holder)).json()
+    body = api.get("/api/me/", **bearer(holder.token)).json()
 
     (held,) = body["holds"]
     assert held["item"]["name"] == "Running Shoes"
@@ -242,9 +228,9 @@ def test_me_lists_the_shoppers_holds_with_the_shops_place(api, clerk, shop):
     assert body["alternatives"] == []
 
 
-def test_expired_hold_is_ended_by_purge_and_its_units_freed(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=1)
-    holder = shared("running shoes", shop=shop)
+def test_expired_hold_is_ended_by_purge_and_its_units_freed(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=1)
+    holder = shared("running shoes", shop=sole)
     hold(clerk, holder.customer, item)
     Hold.objects.update(until=timezone.now() - timedelta(minutes=1))
 
@@ -254,19 +240,19 @@ def test_expired_hold_is_ended_by_purge_and_its_units_freed(clerk, shop):
     assert StockItem.objects.get().held == 0
 
 
-def test_erasing_the_shopper_frees_their_held_units(api, clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=1)
-    holder = shared("running shoes", shop=shop)
+def test_erasing_the_shopper_frees_their_held_units(api, clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=1)
+    holder = shared("running shoes", shop=sole)
     hold(clerk, holder.customer, item)
 
-    api.delete("/api/me/", **bearer(holder))
+    api.delete("/api/me/", **bearer(holder.token))
 
     assert StockItem.objects.get().held == 0
 
 
-def test_quantity_cannot_be_set_below_what_is_held(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=3)
-    holder = shared("running shoes", shop=shop)
+def test_quantity_cannot_be_set_below_what_is_held(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=3)
+    holder = shared("running shoes", shop=sole)
     hold(clerk, holder.customer, item, 2)
 
     response = clerk.patch(f"/api/shops/sole/stock/{item.pk}/", {"quantity": 1}, format="json")
@@ -325,12 +311,12 @@ def test_concurrent_holds_and_sales_on_the_last_units_never_oversell():
     assert item.free >= 0
 
 
-def test_me_holds_answers_holds_alternatives_and_shares_without_matching(api, clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=1)
-    holder = shared("running shoes", shop=shop)
+def test_me_holds_answers_holds_alternatives_and_shares_without_matching(api, clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=1)
+    holder = shared("running shoes", shop=sole)
     hold(clerk, holder.customer, item)
 
-    body = api.get("/api/me/holds/", **bearer(holder)).json()
+    body = api.get("/api/me/holds/", **bearer(holder.token)).json()
 
     assert set(body) == {"holds", "alternatives", "shares"}
     assert [h["item"]["id"] for h in body["holds"]] == [item.pk]

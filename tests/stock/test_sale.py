@@ -9,22 +9,11 @@ from customers.models import Customer, DesiredProduct
 from matching.models import Card
 from stock.models import Sale, StockItem
 from tests.conftest import jpeg_bytes
-from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 from workflows.shoppers import share_create
 from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop():
-    return ShopFactory(slug="sole")
-
-
-@pytest.fixture
-def clerk(api, shop):
-    api.force_login(MembershipFactory(shop=shop).user)
-    return api
 
 
 def sell(clerk, item, quantity=1, customer=None):
@@ -32,8 +21,8 @@ def sell(clerk, item, quantity=1, customer=None):
     return clerk.post("/api/shops/sole/sales/", body, format="json")
 
 
-def test_sale_lowers_stock_and_keeps_no_personal_data(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=3, price="50.00")
+def test_sale_lowers_stock_and_keeps_no_personal_data(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=3, price="50.00")
 
     response = sell(clerk, item, 2)
 
@@ -44,8 +33,8 @@ def test_sale_lowers_stock_and_keeps_no_personal_data(clerk, shop):
     assert not any(f.name.startswith("customer") for f in Sale._meta.get_fields())
 
 
-def test_overselling_is_refused_and_stock_unchanged(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=2)
+def test_overselling_is_refused_and_stock_unchanged(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=2)
 
     response = sell(clerk, item, 3)
 
@@ -56,18 +45,18 @@ def test_overselling_is_refused_and_stock_unchanged(clerk, shop):
 
 
 @pytest.mark.parametrize("body", [{"item": "x"}, {"item": 1, "quantity": 0}, {}, {"item": -4}])
-def test_bad_sale_is_a_400(clerk, shop, body):
+def test_bad_sale_is_a_400(clerk, sole, body):
     assert clerk.post("/api/shops/sole/sales/", body, format="json").status_code == 400
 
 
-def test_sale_of_unknown_item_is_a_404(clerk, shop):
+def test_sale_of_unknown_item_is_a_404(clerk, sole):
     response = clerk.post("/api/shops/sole/sales/", {"item": 999}, format="json")
 
     assert response.status_code == 404
 
 
-def test_sale_with_unknown_customer_code_is_a_404_and_sells_nothing(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=2)
+def test_sale_with_unknown_customer_code_is_a_404_and_sells_nothing(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=2)
 
     response = sell(clerk, item, 1, customer="ZZZZZZ")
 
@@ -75,10 +64,10 @@ def test_sale_with_unknown_customer_code_is_a_404_and_sells_nothing(clerk, shop)
     assert StockItem.objects.get().quantity == 2
 
 
-def test_sale_with_code_fulfils_matching_wants_and_keeps_the_others(clerk, shop):
-    item = make_item(shop, "Trail Running Shoes")
+def test_sale_with_code_fulfils_matching_wants_and_keeps_the_others(clerk, sole):
+    item = make_item(sole, "Trail Running Shoes")
     shopper = make_customer("running shoes", "rain jacket")
-    share_create(customer=shopper.customer, shop=shop)
+    share_create(customer=shopper.customer, shop=sole)
 
     response = sell(clerk, item, 1, customer=shopper.customer.code.lower())
 
@@ -87,11 +76,11 @@ def test_sale_with_code_fulfils_matching_wants_and_keeps_the_others(clerk, shop)
 
 
 def test_shopper_with_no_wants_left_is_deleted_with_face_file(
-    clerk, shop, private_media, django_capture_on_commit_callbacks
+    clerk, sole, private_media, django_capture_on_commit_callbacks
 ):
-    item = make_item(shop, "Running Shoes")
+    item = make_item(sole, "Running Shoes")
     shopper = make_customer("running shoes", face_jpeg=jpeg_bytes())
-    share_create(customer=shopper.customer, shop=shop)
+    share_create(customer=shopper.customer, shop=sole)
     face = private_media / shopper.customer.face_image.name
     assert face.exists()
 
@@ -102,11 +91,11 @@ def test_shopper_with_no_wants_left_is_deleted_with_face_file(
     assert not face.exists()
 
 
-def test_sale_withdraws_the_fulfilled_shoppers_cards(clerk, shop):
-    item = make_item(shop, "Running Shoes")
+def test_sale_withdraws_the_fulfilled_shoppers_cards(clerk, sole):
+    item = make_item(sole, "Running Shoes")
     make_item(ShopFactory(slug="far", x=100), "Running Shoes")
     shopper = make_customer("running shoes")
-    customer_sight(kiosk=make_kiosk(shop).kiosk, customer=shopper.customer)
+    customer_sight(kiosk=make_kiosk(sole).kiosk, customer=shopper.customer)
     assert Card.objects.count() == 2
 
     sell(clerk, item, 1, customer=shopper.customer.code)
@@ -114,15 +103,15 @@ def test_sale_withdraws_the_fulfilled_shoppers_cards(clerk, shop):
     assert not Card.objects.exists()
 
 
-def test_last_unit_sold_withdraws_other_shoppers_cards_for_it(clerk, shop):
-    item = make_item(shop, "Running Shoes", quantity=1)
+def test_last_unit_sold_withdraws_other_shoppers_cards_for_it(clerk, sole):
+    item = make_item(sole, "Running Shoes", quantity=1)
     shopper = make_customer("running shoes")
-    customer_sight(kiosk=make_kiosk(shop).kiosk, customer=shopper.customer)
-    assert Card.objects.filter(shop=shop).exists()
+    customer_sight(kiosk=make_kiosk(sole).kiosk, customer=shopper.customer)
+    assert Card.objects.filter(shop=sole).exists()
 
     sell(clerk, item, 1)
 
-    assert not Card.objects.filter(shop=shop).exists()
+    assert not Card.objects.filter(shop=sole).exists()
     assert Customer.objects.exists()  # not their sale: they keep their wants
 
 

@@ -10,22 +10,10 @@ from workflows.sightings import customer_sight
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def shop():
-    return ShopFactory(slug="sole")
-
-
-@pytest.fixture
-def clerk(api, shop):
-    membership = MembershipFactory(shop=shop)
-    api.force_login(membership.user)
-    return api
-
-
 ITEM = {"name": "Running Shoes", "keywords": ["sneakers"], "quantity": 4, "price": "89.90"}
 
 
-def test_clerk_adds_an_item_registered_with_validity(clerk, shop):
+def test_clerk_adds_an_item_registered_with_validity(clerk, sole):
     response = clerk.post("/api/shops/sole/stock/", ITEM, format="json")
 
     assert response.status_code == 201
@@ -36,24 +24,24 @@ def test_clerk_adds_an_item_registered_with_validity(clerk, shop):
     assert ItemTerm.objects.filter(item=item).exists()  # indexed at once
 
 
-def test_valid_days_sets_the_expiry(clerk, shop):
+def test_valid_days_sets_the_expiry(clerk, sole):
     response = clerk.post("/api/shops/sole/stock/", ITEM | {"valid_days": 30}, format="json")
 
     item = StockItem.objects.get(pk=response.json()["id"])
     assert (item.expires_at - item.registered_at).days in (29, 30)
 
 
-def test_clerk_lists_and_searches_own_stock(clerk, shop):
-    make_item(shop, "Running Shoes")
-    make_item(shop, "Wool Socks", barcode="4006381333931")
+def test_clerk_lists_and_searches_own_stock(clerk, sole):
+    make_item(sole, "Running Shoes")
+    make_item(sole, "Wool Socks", barcode="4006381333931")
 
     assert len(clerk.get("/api/shops/sole/stock/").json()) == 2
     found = clerk.get("/api/shops/sole/stock/?q=4006381333931").json()
     assert [i["name"] for i in found] == ["Wool Socks"]
 
 
-def test_clerk_edits_an_item_and_the_index_follows(clerk, shop):
-    item = make_item(shop, "Running Shoes")
+def test_clerk_edits_an_item_and_the_index_follows(clerk, sole):
+    item = make_item(sole, "Running Shoes")
 
     response = clerk.patch(
         f"/api/shops/sole/stock/{item.pk}/", {"name": "Hiking Boots", "price": "99"}, format="json"
@@ -65,15 +53,15 @@ def test_clerk_edits_an_item_and_the_index_follows(clerk, shop):
     assert "boot" in words and "shoe" not in words
 
 
-def test_clerk_deletes_an_item(clerk, shop):
-    item = make_item(shop, "Running Shoes")
+def test_clerk_deletes_an_item(clerk, sole):
+    item = make_item(sole, "Running Shoes")
 
     assert clerk.delete(f"/api/shops/sole/stock/{item.pk}/").status_code == 204
     assert not StockItem.objects.exists()
 
 
-def test_clerk_of_another_shop_is_refused(api, shop):
-    make_item(shop, "Running Shoes")
+def test_clerk_of_another_shop_is_refused(api, sole):
+    make_item(sole, "Running Shoes")
     other = MembershipFactory(shop=ShopFactory(slug="other"))
     api.force_login(other.user)
 
@@ -81,7 +69,7 @@ def test_clerk_of_another_shop_is_refused(api, shop):
     assert api.post("/api/shops/sole/stock/", ITEM, format="json").status_code == 403
 
 
-def test_item_of_another_shop_is_not_found_through_own_shop(clerk, shop):
+def test_item_of_another_shop_is_not_found_through_own_shop(clerk, sole):
     foreign = make_item(ShopFactory(slug="other"), "Socks")
 
     response = clerk.patch(f"/api/shops/sole/stock/{foreign.pk}/", {"quantity": 0}, format="json")
@@ -90,15 +78,15 @@ def test_item_of_another_shop_is_not_found_through_own_shop(clerk, shop):
     assert StockItem.objects.get(pk=foreign.pk).quantity == 3
 
 
-def test_anonymous_is_refused(api, shop):
+def test_anonymous_is_refused(api, sole):
     response = api.get("/api/shops/sole/stock/")
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
 
 
-def test_kiosk_of_the_shop_may_add_stock_with_its_key(api, shop):
-    kiosk = make_kiosk(shop)
+def test_kiosk_of_the_shop_may_add_stock_with_its_key(api, sole):
+    kiosk = make_kiosk(sole)
 
     response = api.post(
         "/api/shops/sole/stock/", ITEM, format="json", HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}"
@@ -107,7 +95,7 @@ def test_kiosk_of_the_shop_may_add_stock_with_its_key(api, shop):
     assert response.status_code == 201
 
 
-def test_kiosk_of_another_shop_is_refused(api, shop):
+def test_kiosk_of_another_shop_is_refused(api, sole):
     kiosk = make_kiosk(ShopFactory(slug="other"))
 
     response = api.post(
@@ -137,7 +125,7 @@ def test_unknown_shop_is_a_404(clerk):
         {"price": "1e400"},
     ],
 )
-def test_bad_item_is_a_400_and_nothing_is_stored(clerk, shop, bad):
+def test_bad_item_is_a_400_and_nothing_is_stored(clerk, sole, bad):
     response = clerk.post("/api/shops/sole/stock/", ITEM | bad, format="json")
 
     assert response.status_code == 400
@@ -153,11 +141,11 @@ LONG_WORDS = [
 
 
 @pytest.mark.parametrize("name", LONG_WORDS)
-def test_an_item_with_a_very_long_word_is_indexed_and_found(clerk, shop, name):
+def test_an_item_with_a_very_long_word_is_indexed_and_found(clerk, sole, name):
     response = clerk.post("/api/shops/sole/stock/", ITEM | {"name": name}, format="json")
 
     assert response.status_code == 201
-    kiosk = make_kiosk(shop)
+    kiosk = make_kiosk(sole)
     shopper = make_customer(name)
     answer = customer_sight(kiosk=kiosk.kiosk, customer=shopper.customer)
     assert [offer["item"]["id"] for offer in answer["results"][0]["offers"]] == [
@@ -165,8 +153,8 @@ def test_an_item_with_a_very_long_word_is_indexed_and_found(clerk, shop, name):
     ]
 
 
-def test_a_keyword_with_a_very_long_word_is_indexed(clerk, shop):
-    item = make_item(shop, "Running Shoes")
+def test_a_keyword_with_a_very_long_word_is_indexed(clerk, sole):
+    item = make_item(sole, "Running Shoes")
 
     response = clerk.patch(
         f"/api/shops/sole/stock/{item.pk}/", {"keywords": ["y" * 90]}, format="json"

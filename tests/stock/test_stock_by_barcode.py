@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from stock.models import StockItem
-from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
 from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
@@ -15,18 +15,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/shops/sole/stock/by-barcode/4006381333931/"
 
 
-@pytest.fixture
-def shop():
-    return ShopFactory(slug="sole")
-
-
-@pytest.fixture
-def clerk(api, shop):
-    api.force_login(MembershipFactory(shop=shop).user)
-    return api
-
-
-def test_put_of_an_unknown_barcode_creates_the_item(clerk, shop):
+def test_put_of_an_unknown_barcode_creates_the_item(clerk, sole):
     response = clerk.put(
         URL, {"name": "Trail Shoes", "price": "89.90", "quantity": 4}, format="json"
     )
@@ -36,9 +25,9 @@ def test_put_of_an_unknown_barcode_creates_the_item(clerk, shop):
     assert (item.barcode, item.name, item.quantity) == ("4006381333931", "Trail Shoes", 4)
 
 
-def test_put_of_a_known_barcode_updates_that_item_only(clerk, shop):
-    item = make_item(shop, "Trail Shoes", quantity=1, barcode="4006381333931")
-    make_item(shop, "Other", barcode="111")
+def test_put_of_a_known_barcode_updates_that_item_only(clerk, sole):
+    item = make_item(sole, "Trail Shoes", quantity=1, barcode="4006381333931")
+    make_item(sole, "Other", barcode="111")
 
     response = clerk.put(URL, {"quantity": 9, "price": "79.00"}, format="json")
 
@@ -48,8 +37,8 @@ def test_put_of_a_known_barcode_updates_that_item_only(clerk, shop):
     assert StockItem.objects.count() == 2
 
 
-def test_add_restocks_by_that_many(clerk, shop):
-    item = make_item(shop, "Trail Shoes", quantity=2, barcode="4006381333931")
+def test_add_restocks_by_that_many(clerk, sole):
+    item = make_item(sole, "Trail Shoes", quantity=2, barcode="4006381333931")
 
     response = clerk.put(URL, {"add": 3}, format="json")
 
@@ -58,8 +47,8 @@ def test_add_restocks_by_that_many(clerk, shop):
     assert item.quantity == 5
 
 
-def test_kiosk_of_the_shop_may_sync_its_stock(api, shop):
-    key = make_kiosk(shop).key
+def test_kiosk_of_the_shop_may_sync_its_stock(api, sole):
+    key = make_kiosk(sole).key
 
     response = api.put(
         URL,
@@ -71,7 +60,7 @@ def test_kiosk_of_the_shop_may_sync_its_stock(api, shop):
     assert response.status_code == 201
 
 
-def test_kiosk_of_another_shop_may_not(api, shop):
+def test_kiosk_of_another_shop_may_not(api, sole):
     key = make_kiosk(ShopFactory(slug="other")).key
 
     response = api.put(URL, {"quantity": 1}, format="json", HTTP_AUTHORIZATION=f"Api-Key {key}")
@@ -80,9 +69,9 @@ def test_kiosk_of_another_shop_may_not(api, shop):
     assert not StockItem.objects.exists()
 
 
-def test_barcode_naming_two_items_is_a_409_and_changes_nothing(clerk, shop):
+def test_barcode_naming_two_items_is_a_409_and_changes_nothing(clerk, sole):
     for name in ("A", "B"):
-        make_item(shop, name, quantity=1, barcode="4006381333931")
+        make_item(sole, name, quantity=1, barcode="4006381333931")
 
     response = clerk.put(URL, {"quantity": 7}, format="json")
 
@@ -91,7 +80,7 @@ def test_barcode_naming_two_items_is_a_409_and_changes_nothing(clerk, shop):
     assert list(StockItem.objects.values_list("quantity", flat=True)) == [1, 1]
 
 
-def test_new_item_without_name_or_price_is_a_400(clerk, shop):
+def test_new_item_without_name_or_price_is_a_400(clerk, sole):
     response = clerk.put(URL, {"quantity": 3}, format="json")
 
     assert response.status_code == 400
@@ -100,31 +89,31 @@ def test_new_item_without_name_or_price_is_a_400(clerk, shop):
 
 
 @pytest.mark.parametrize("body", [{"quantity": -1}, {"add": 0}, {"price": "x"}, []])
-def test_bad_body_is_a_400(clerk, shop, body):
+def test_bad_body_is_a_400(clerk, sole, body):
     assert clerk.put(URL, body, format="json").status_code == 400
 
 
-def test_restock_from_zero_reaches_a_shopper_already_here(clerk, shop):
-    make_item(shop, "Trail Running Shoes", quantity=0, barcode="4006381333931")
+def test_restock_from_zero_reaches_a_shopper_already_here(clerk, sole):
+    make_item(sole, "Trail Running Shoes", quantity=0, barcode="4006381333931")
     shopper = make_customer("running shoes")
-    customer_sight(kiosk=make_kiosk(shop).kiosk, customer=shopper.customer)
+    customer_sight(kiosk=make_kiosk(sole).kiosk, customer=shopper.customer)
     assert not shopper.customer.cards.exists()
 
     clerk.put(URL, {"add": 2}, format="json")
 
-    assert shopper.customer.cards.get().shop == shop
+    assert shopper.customer.cards.get().shop == sole
 
 
-def test_get_finds_the_item_with_its_free_quantity(clerk, shop):
-    make_item(shop, "Trail Shoes", quantity=3, barcode="4006381333931")
+def test_get_finds_the_item_with_its_free_quantity(clerk, sole):
+    make_item(sole, "Trail Shoes", quantity=3, barcode="4006381333931")
 
     body = clerk.get(URL).json()
 
     assert (body["name"], body["quantity"], body["held"], body["free"]) == ("Trail Shoes", 3, 0, 3)
 
 
-def test_put_renews_validity_when_asked(clerk, shop):
-    make_item(shop, "Trail Shoes", quantity=3, barcode="4006381333931", valid_days=1)
+def test_put_renews_validity_when_asked(clerk, sole):
+    make_item(sole, "Trail Shoes", quantity=3, barcode="4006381333931", valid_days=1)
 
     clerk.put(URL, {"valid_days": 30}, format="json")
 
