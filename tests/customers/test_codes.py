@@ -11,17 +11,6 @@ from workflows.shoppers import share_create
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sole():
-    return ShopFactory(slug="sole")
-
-
-@pytest.fixture
-def clerk(api, sole):
-    api.force_login(MembershipFactory(shop=sole).user)
-    return api
-
-
 def test_codes_hold_at_least_fifty_bits():
     code = make_customer().customer.code
 

@@ -14,17 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sole():
-    return ShopFactory(slug="sole")
-
-
-@pytest.fixture
-def kiosk(api, sole):
-    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_kiosk(sole).key}")
-    return api
-
-
-@pytest.fixture
 def seen(sole):
     """A shopper with a photo who shared with the shop, sent it a request, and holds a
     live card there: a clerk of the shop could read all of it."""
@@ -47,7 +36,7 @@ def seen(sole):
         ("post", "shares/", {"customer": "{code}"}),
     ],
 )
-def test_a_kiosk_key_reads_nothing_about_shoppers(kiosk, seen, method, path, body):
+def test_a_kiosk_key_reads_nothing_about_shoppers(kiosk_api, seen, method, path, body):
     fill = {
         "code": seen.code,
         "desire": seen.desires.first().pk,
@@ -57,36 +46,36 @@ def test_a_kiosk_key_reads_nothing_about_shoppers(kiosk, seen, method, path, bod
     if body:
         body = {k: v.format(**fill) for k, v in body.items()}
 
-    response = getattr(kiosk, method)(url, body, format="json")
+    response = getattr(kiosk_api, method)(url, body, format="json")
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
     assert seen.code not in response.content.decode()
 
 
-def test_a_kiosk_key_is_its_shops_point_of_sale(kiosk, sole, seen):
+def test_a_kiosk_key_is_its_shops_point_of_sale(kiosk_api, sole, seen):
     # stock: list, add, change; sales, with the code of a shopper the shop sees
-    assert kiosk.get("/api/shops/sole/stock/").status_code == 200
-    created = kiosk.post(
+    assert kiosk_api.get("/api/shops/sole/stock/").status_code == 200
+    created = kiosk_api.post(
         "/api/shops/sole/stock/",
         {"name": "Socks", "quantity": 4, "price": "3.00"},
         format="json",
     )
     assert created.status_code == 201
     item = created.json()["id"]
-    patched = kiosk.patch(f"/api/shops/sole/stock/{item}/", {"quantity": 5}, format="json")
+    patched = kiosk_api.patch(f"/api/shops/sole/stock/{item}/", {"quantity": 5}, format="json")
     assert patched.status_code == 200
-    sale = kiosk.post("/api/shops/sole/sales/", {"item": item, "quantity": 1}, format="json")
+    sale = kiosk_api.post("/api/shops/sole/sales/", {"item": item, "quantity": 1}, format="json")
     assert sale.status_code == 201
     shoes = StockItem.objects.get(name="Running Shoes").pk
-    to_shopper = kiosk.post(
+    to_shopper = kiosk_api.post(
         "/api/shops/sole/sales/", {"item": shoes, "customer": seen.code}, format="json"
     )
     assert to_shopper.status_code == 201
     assert to_shopper.json()["wants_fulfilled"] == 1
 
 
-def test_a_kiosk_key_is_not_another_shops_point_of_sale(kiosk):
+def test_a_kiosk_key_is_not_another_shops_point_of_sale(kiosk_api):
     ShopFactory(slug="other")
 
-    assert kiosk.get("/api/shops/other/stock/").status_code == 403
+    assert kiosk_api.get("/api/shops/other/stock/").status_code == 403
