@@ -10,6 +10,7 @@ from kiosks.models import Presence
 from matching.models import Card
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import depart, sight
 from workflows.purge import data_purge
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +28,6 @@ def mall():
     return {"near": near, "far": far, "other": other}
 
 
-def sight(api, key, token):
-    return api.post(
-        "/api/kiosk/sightings/",
-        {"token": token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {key}",
-    )
-
-
 def offer_shops(body):
     return [offer["shop"]["slug"] for offer in body["results"][0]["offers"]]
 
@@ -44,7 +36,7 @@ def test_sighting_answers_ranked_list_nearest_first(api, mall):
     kiosk = make_kiosk(floor=0, x=0, y=0, name="entrance")
     shopper = make_customer("running shoes")
 
-    response = sight(api, kiosk.key, shopper.token)
+    response = sight(api, shopper.token, key=kiosk.key)
 
     assert response.status_code == 200
     body = response.json()
@@ -61,7 +53,7 @@ def test_sighting_ranks_cheapest_first_for_that_preference(api, mall):
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("running shoes", ranking="cheapest")
 
-    body = sight(api, kiosk.key, shopper.token).json()
+    body = sight(api, shopper.token, key=kiosk.key).json()
 
     assert offer_shops(body) == ["far", "near"]
 
@@ -70,7 +62,7 @@ def test_sighting_position_is_the_kiosks_shop(api, mall):
     kiosk = make_kiosk(mall["far"])
     shopper = make_customer("running shoes")
 
-    body = sight(api, kiosk.key, shopper.token).json()
+    body = sight(api, shopper.token, key=kiosk.key).json()
 
     assert body["at"]["floor"] == 1
     assert offer_shops(body) == ["far", "near"]
@@ -81,7 +73,7 @@ def test_floor_change_metres_comes_from_settings(api, mall, settings):
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("running shoes")
 
-    body = sight(api, kiosk.key, shopper.token).json()
+    body = sight(api, shopper.token, key=kiosk.key).json()
 
     assert body["results"][0]["offers"][1]["distance_m"] == 100.0
 
@@ -90,7 +82,7 @@ def test_sighting_shows_cards_to_matching_shops_only(api, mall):
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer(("running shoes", 5))
 
-    sight(api, kiosk.key, shopper.token)
+    sight(api, shopper.token, key=kiosk.key)
 
     cards = Card.objects.filter(customer=shopper.customer)
     assert {c.shop.slug for c in cards} == {"near", "far"}
@@ -103,7 +95,7 @@ def test_out_of_stock_and_expired_items_leave_the_results(api, mall):
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("running shoes")
 
-    body = sight(api, kiosk.key, shopper.token).json()
+    body = sight(api, shopper.token, key=kiosk.key).json()
 
     assert body["results"][0]["offers"] == []
     assert not Card.objects.exists()
@@ -113,7 +105,7 @@ def test_want_without_match_is_listed_with_no_offers(api, mall):
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("garden hose")
 
-    body = sight(api, kiosk.key, shopper.token).json()
+    body = sight(api, shopper.token, key=kiosk.key).json()
 
     assert body["results"] == [
         {
@@ -129,15 +121,13 @@ def test_want_without_match_is_listed_with_no_offers(api, mall):
 )
 def test_sighting_without_a_valid_kiosk_key_is_refused(api, mall, header):
     shopper = make_customer("running shoes")
+    if header:
+        api.credentials(HTTP_AUTHORIZATION=header)
 
-    response = api.post(
-        "/api/kiosk/sightings/",
-        {"token": shopper.token},
-        format="json",
-        **({"HTTP_AUTHORIZATION": header} if header else {}),
-    )
+    response = sight(api, shopper.token)
 
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
     assert "code" in response.json()["error"]
 
 
@@ -147,28 +137,29 @@ def test_revoked_kiosk_key_is_refused(api, mall):
     kiosk.kiosk.save()
     shopper = make_customer("running shoes")
 
-    assert sight(api, kiosk.key, shopper.token).status_code == 401
+    assert sight(api, shopper.token, key=kiosk.key).status_code == 401
 
 
-@pytest.mark.parametrize("token", ["unknown-token", "x" * 201, ""])
-def test_sighting_of_an_unknown_token_is_a_clear_4xx(api, mall, token):
+@pytest.mark.parametrize(
+    ("token", "status", "code"),
+    [("unknown-token", 404, "unknown_token"), ("x" * 201, 400, "invalid"), ("", 400, "invalid")],
+    ids=["unknown", "too long", "blank"],
+)
+def test_sighting_of_an_unknown_token_is_a_404_and_of_no_token_a_400(
+    api, mall, token, status, code
+):
     kiosk = make_kiosk(floor=0, x=0, y=0)
 
-    response = sight(api, kiosk.key, token)
+    response = sight(api, token, key=kiosk.key)
 
-    assert response.status_code in (400, 404)
-    assert response.json()["error"]["code"] in ("unknown_token", "invalid")
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
 
 
 def test_sighting_with_a_token_of_the_wrong_type_is_a_400(api, mall):
     kiosk = make_kiosk(floor=0, x=0, y=0)
 
-    response = api.post(
-        "/api/kiosk/sightings/",
-        {"token": ["a"]},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}",
-    )
+    response = sight(api, ["a"], key=kiosk.key)
 
     assert response.status_code == 400
 
@@ -176,14 +167,9 @@ def test_sighting_with_a_token_of_the_wrong_type_is_a_400(api, mall):
 def test_departure_is_204_and_starts_the_grace_clock(api, mall):
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("running shoes")
-    sight(api, kiosk.key, shopper.token)
+    sight(api, shopper.token, key=kiosk.key)
 
-    response = api.post(
-        "/api/kiosk/departures/",
-        {"token": shopper.token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}",
-    )
+    response = depart(api, shopper.token, key=kiosk.key)
 
     assert response.status_code == 204
     assert not Presence.objects.exists()
@@ -193,15 +179,10 @@ def test_departure_is_204_and_starts_the_grace_clock(api, mall):
 def test_departure_from_one_kiosk_while_in_range_of_another_keeps_the_shopper(api, mall):
     a, b = make_kiosk(floor=0, x=0, y=0), make_kiosk(mall["far"])
     shopper = make_customer("running shoes")
-    sight(api, a.key, shopper.token)
-    sight(api, b.key, shopper.token)
+    sight(api, shopper.token, key=a.key)
+    sight(api, shopper.token, key=b.key)
 
-    api.post(
-        "/api/kiosk/departures/",
-        {"token": shopper.token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {a.key}",
-    )
+    depart(api, shopper.token, key=a.key)
 
     assert Customer.objects.get().out_of_range_since is None
 
@@ -212,13 +193,8 @@ def test_departed_shopper_is_erased_after_the_grace_with_face_file(
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("running shoes", face_jpeg=jpeg_bytes())
     face = private_media / shopper.customer.face_image.name
-    sight(api, kiosk.key, shopper.token)
-    api.post(
-        "/api/kiosk/departures/",
-        {"token": shopper.token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}",
-    )
+    sight(api, shopper.token, key=kiosk.key)
+    depart(api, shopper.token, key=kiosk.key)
 
     data_purge(now=timezone.now() + timedelta(seconds=599))
     assert Customer.objects.exists() and face.exists()
@@ -233,15 +209,10 @@ def test_departed_shopper_is_erased_after_the_grace_with_face_file(
 def test_sighting_within_the_grace_cancels_the_departure(api, mall):
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("running shoes")
-    sight(api, kiosk.key, shopper.token)
-    api.post(
-        "/api/kiosk/departures/",
-        {"token": shopper.token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}",
-    )
+    sight(api, shopper.token, key=kiosk.key)
+    depart(api, shopper.token, key=kiosk.key)
 
-    sight(api, kiosk.key, shopper.token)
+    sight(api, shopper.token, key=kiosk.key)
     data_purge(now=timezone.now() + timedelta(hours=1))
 
     assert Customer.objects.exists()
@@ -250,11 +221,6 @@ def test_sighting_within_the_grace_cancels_the_departure(api, mall):
 def test_departure_of_an_erased_shopper_is_still_204(api, mall):
     kiosk = make_kiosk(floor=0, x=0, y=0)
 
-    response = api.post(
-        "/api/kiosk/departures/",
-        {"token": "gone"},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}",
-    )
+    response = depart(api, "gone", key=kiosk.key)
 
     assert response.status_code == 204
