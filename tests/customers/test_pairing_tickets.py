@@ -13,6 +13,7 @@ from django.utils import timezone
 from customers.models import PairingTicketUse
 from customers.pairing import pairing_ticket_create
 from tests.factories import make_customer
+from tests.helpers import bearer
 from workflows.purge import data_purge
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_erasing_a_shopper_deletes_the_sessions_of_their_phones(api):
     assert Session.objects.filter(session_key=key).exists()
 
     # when they erase their data (from the handheld, with their token)
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {shopper.token}")
+    api.credentials(**bearer(shopper.token))
     assert api.delete("/api/me/").status_code == 204
 
     # then the phone's session row (shopper id, token hash) is gone too

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import MembershipFactory, ShopFactory, make_customer
+from tests.helpers import bearer
 from workflows.shoppers import share_create
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def shopper(api):
     registration = make_customer()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {registration.token}")
+    api.credentials(**bearer(registration.token))
     return registration.customer
 
 

@@ -8,6 +8,7 @@ from PIL import Image
 
 from customers.models import Customer
 from tests.conftest import jpeg_bytes
+from tests.helpers import bearer, kiosk_auth
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_registration_answers_code_token_and_expiry(api):
 def test_registered_token_reads_own_profile(api):
     token = register(api).json()["token"]
 
-    response = api.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = api.get("/api/me/", **bearer(token))
 
     assert response.status_code == 200
     assert response.json()["desires"][0]["name"] == "running shoes"
@@ -187,7 +188,7 @@ def test_kiosk_registering_handhelds_is_not_throttled(api, throttle_rates):
 
     throttle_rates(registration="2/minute")
     key = make_kiosk(floor=0, x=0, y=0).key
-    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    api.credentials(**kiosk_auth(key))
 
     codes = [register(api).status_code for _ in range(3)]
 

@@ -7,7 +7,7 @@ from customers.models import Share
 from matching.models import Card
 from stock.models import Alternative, Hold, StockItem
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
-from tests.helpers import bearer
+from tests.helpers import bearer, kiosk_auth
 from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_shares_list_is_for_clerks_of_the_shop_only(api, sole):
 def test_kiosk_key_cannot_read_the_shares(api, sole):
     key = make_kiosk(sole).key
 
-    response = api.get("/api/shops/sole/shares/", HTTP_AUTHORIZATION=f"Api-Key {key}")
+    response = api.get("/api/shops/sole/shares/", **kiosk_auth(key))
 
     assert response.status_code == 403
 

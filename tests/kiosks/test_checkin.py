@@ -13,7 +13,7 @@ from kiosks.services import kiosk_checkin_renew
 from mall.services import clerk_create
 from matching.models import Card
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
-from tests.helpers import bearer
+from tests.helpers import bearer, kiosk_auth
 from workflows.sightings import customer_sight, customers_departed_purge
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_checkin_without_a_code_is_400(api, hats):
 def test_kiosk_reads_its_own_place_and_checkin_address(api, hats):
     key = hats["kiosk"].key
 
-    response = api.get("/api/kiosk/", HTTP_AUTHORIZATION=f"Api-Key {key}")
+    response = api.get("/api/kiosk/", **kiosk_auth(key))
 
     assert response.status_code == 200
     assert response.json() == {
@@ -95,7 +95,7 @@ def test_registration_with_a_kiosk_key_answers_the_list_there(api, hats):
         "/api/customers/",
         {"desires": [{"name": "hat"}], "payment_method": "cash"},
         format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {hats['kiosk'].key}",
+        **kiosk_auth(hats["kiosk"].key),
     )
 
     assert response.status_code == 201

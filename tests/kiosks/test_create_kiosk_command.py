@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from kiosks.models import Kiosk
 from tests.factories import ShopFactory, make_customer
+from tests.helpers import sight
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +38,7 @@ def test_printed_key_authorises_a_sighting(api):
     key = create("sole kiosk", "--shop", "sole-mates")[-1]
     shopper = make_customer("running shoes")
 
-    response = api.post(
-        "/api/kiosk/sightings/",
-        {"token": shopper.token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {key}",
-    )
+    response = sight(api, shopper.token, key=key)
 
     assert response.status_code == 200
     assert response.json()["at"]["kiosk"] == "sole kiosk"

@@ -5,20 +5,10 @@ import pytest
 
 from matching.models import Card
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import sighting
 from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
-
-
-def sight(api, key, token):
-    response = api.post(
-        "/api/kiosk/sightings/",
-        {"token": token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {key}",
-    )
-    assert response.status_code == 200
-    return response.json()
 
 
 def test_one_offer_per_shop_is_its_best_item_with_the_count_of_the_others(api):
@@ -33,7 +23,7 @@ def test_one_offer_per_shop_is_its_best_item_with_the_count_of_the_others(api):
     shopper = make_customer("black shirt", ranking="cheapest")
 
     # When the shopper is sighted.
-    body = sight(api, kiosk.key, shopper.token)
+    body = sighting(api, shopper.token, key=kiosk.key)
 
     # Then each shop is one line: its cheapest item, and how many more it has.
     result = body["results"][0]
@@ -52,7 +42,7 @@ def test_list_holds_twenty_shops_and_counts_every_shop(api):
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("umbrella")
 
-    result = sight(api, kiosk.key, shopper.token)["results"][0]
+    result = sighting(api, shopper.token, key=kiosk.key)["results"][0]
 
     assert result["shops_total"] == 25
     assert [o["shop"]["slug"] for o in result["offers"]] == [f"s{n:02}" for n in range(20)]
@@ -86,7 +76,7 @@ def test_cards_are_exactly_the_first_shops_of_each_want_and_the_kiosk_shop(
     shopper = make_customer("hat", "scarf", ranking="cheapest")
 
     # When the shopper is sighted there.
-    answer = sight(api, kiosk.key, shopper.token)
+    answer = sighting(api, shopper.token, key=kiosk.key)
 
     # Then the cards are exactly the rule's shops: never every shop that has a match.
     expected = card_rule(answer, kiosk_shop_slug="far", card_shops=card_shops)
@@ -101,7 +91,7 @@ def test_the_kiosk_shop_gets_no_card_without_a_match(api):
     kiosk = make_kiosk(ShopFactory(slug="books", x=0))
     shopper = make_customer("hat")
 
-    sight(api, kiosk.key, shopper.token)
+    sighting(api, shopper.token, key=kiosk.key)
 
     assert carded(shopper.customer) == {"hats"}
 

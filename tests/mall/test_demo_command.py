@@ -18,6 +18,7 @@ from kiosks.models import Kiosk
 from mall.models import Membership, Shop
 from matching.models import SynonymGroup
 from stock.models import StockItem
+from tests.helpers import sight
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +84,7 @@ def test_printed_curl_example_gets_offers(api):
     body = json.loads(registration.split("'")[1])
     token = api.post("/api/customers/", body, format="json").json()["token"]
 
-    answer = api.post(
-        "/api/kiosk/sightings/",
-        {"token": token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {key}",
-    )
+    answer = sight(api, token, key=key)
 
     assert answer.status_code == 200
     assert answer.json()["results"][0]["offers"], "the example want matches demo stock"

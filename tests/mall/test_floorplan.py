@@ -15,6 +15,7 @@ from mall.selectors import place_directions
 from mall.services import landmarks_changed
 from tests.conftest import jpeg_bytes
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import sighting
 
 ESCALATOR = Spot(name="escalator", x=50, y=20)
 
@@ -115,12 +116,7 @@ def test_sighting_answer_says_where_each_shop_is_from_the_nearest_landmark(api) 
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("umbrella")
     # When the shopper is sighted
-    body = api.post(
-        "/api/kiosk/sightings/",
-        {"token": shopper.token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}",
-    ).json()
+    body = sighting(api, shopper.token, key=kiosk.key)
     # Then the shop's line carries the directions
     shop_line = body["results"][0]["offers"][0]["shop"]
     assert shop_line["directions"] == "Floor 1, 12 m left of the escalator"

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tests.factories import ShopFactory, make_customer, make_kiosk
+from tests.factories import make_customer
+from tests.helpers import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +20,9 @@ def assert_bad_request(response) -> dict:
     return response.json()["error"]
 
 
-@pytest.fixture
-def kiosk_key():
-    return make_kiosk(ShopFactory()).key
-
-
-def test_a_body_nested_too_deep_is_a_parse_error(api, kiosk_key):
-    response = api.generic(
-        "POST",
-        "/api/kiosk/sightings/",
-        DEEP,
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk_key}",
+def test_a_body_nested_too_deep_is_a_parse_error(kiosk_api):
+    response = kiosk_api.generic(
+        "POST", "/api/kiosk/sightings/", DEEP, content_type="application/json"
     )
 
     error = assert_bad_request(response)
@@ -60,7 +52,7 @@ def test_an_unpaired_surrogate_in_a_key_is_refused_too(api):
 
 def test_a_change_of_ranking_with_a_surrogate_is_refused_and_changes_nothing(api):
     shopper = make_customer("red scarf", ranking="cheapest")
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {shopper.token}")
+    api.credentials(**bearer(shopper.token))
 
     response = api.generic(
         "PATCH", "/api/me/", '{"ranking": ' + SURROGATE + "}", content_type="application/json"

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.helpers import depart
+
 
 @pytest.fixture(scope="module")
 def schema(django_db_blocker):
@@ -65,9 +67,7 @@ def test_a_token_is_a_non_blank_string(schema):
 def test_departures_refuse_a_token_that_is_not_a_string(api, token):
     from tests.factories import make_kiosk
 
-    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_kiosk(floor=0, x=0, y=0).key}")
-
-    answer = api.post("/api/kiosk/departures/", {"token": token}, format="json")
+    answer = depart(api, token, key=make_kiosk(floor=0, x=0, y=0).key)
 
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "invalid"

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import sighting
 
 pytestmark = pytest.mark.django_db
 
@@ -85,19 +86,14 @@ def test_search_gives_what_a_sighting_offers(api, mall):
     # of that shop, and it counts as many shops.
     kiosk = make_kiosk(floor=0, x=0, y=0)
     shopper = make_customer("running shoes")
-    sighting = api.post(
-        "/api/kiosk/sightings/",
-        {"token": shopper.token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}",
-    ).json()["results"][0]
+    listed = sighting(api, shopper.token, key=kiosk.key)["results"][0]
     found = search(api, q="running shoes", floor=0, x=0, y=0, limit=200).json()["results"]
 
     firsts = {}
     for r in found:
         firsts.setdefault(r["shop"]["slug"], r["item"]["id"])
-    assert {o["shop"]["slug"]: o["item"]["id"] for o in sighting["offers"]} == firsts
-    assert sighting["shops_total"] == len(firsts)
+    assert {o["shop"]["slug"]: o["item"]["id"] for o in listed["offers"]} == firsts
+    assert listed["shops_total"] == len(firsts)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import pytest
 
 from matching.models import Card
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import sighting
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +21,7 @@ def test_a_shop_with_only_a_similar_item_comes_after_every_exact_shop(api):
     shopper = make_customer("red running shoes")
 
     # When the shopper is sighted
-    answer = api.post(
-        "/api/kiosk/sightings/",
-        {"token": shopper.token},
-        format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}",
-    ).json()["results"][0]
+    answer = sighting(api, shopper.token, key=kiosk.key)["results"][0]
 
     # Then the exact shop comes first, the similar one after it, marked
     assert [(o["shop"]["slug"], o["item"]["name"], o["similar"]) for o in answer["offers"]] == [

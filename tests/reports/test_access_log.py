@@ -14,6 +14,7 @@ from reports.models import AccessAction, AccessLog, ActorKind, UnmetDemand
 from reports.services import access_log_record
 from tests.conftest import jpeg_bytes
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import bearer, kiosk_auth
 from workflows.shoppers import customer_delete, share_create
 from workflows.sightings import customer_sight
 
@@ -65,7 +66,7 @@ def test_a_share_by_code_at_the_till_and_the_shoppers_own_share_are_logged(clerk
         "/api/me/shares/",
         {"shop": "sole"},
         format="json",
-        HTTP_AUTHORIZATION=f"Bearer {shopper.token}",
+        **bearer(shopper.token),
     )
 
     code = shopper.customer.code
@@ -86,7 +87,7 @@ def test_a_sale_with_a_code_by_the_shops_kiosk_is_logged_even_when_it_erases_the
         "/api/shops/sole/sales/",
         {"item": item.pk, "quantity": 1, "customer": shopper.code.lower()},
         format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}",
+        **kiosk_auth(kiosk.key),
     )
 
     assert response.status_code == 201
@@ -124,7 +125,7 @@ def test_the_shopper_sees_which_shops_looked_at_them_but_not_their_own_shares(ap
             clerk=MembershipFactory(shop=sole).user,
         )
 
-    me = api.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {shopper.token}").json()
+    me = api.get("/api/me/", **bearer(shopper.token)).json()
 
     assert [(row["shop"], row["name"], row["times"]) for row in me["looked_at_by"]] == [
         ("sole", "Sole", 2)

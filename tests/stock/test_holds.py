@@ -15,7 +15,7 @@ from core.errors import NotAvailable, OutOfStock
 from customers.models import Share
 from stock.models import Hold, Sale, StockItem
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
-from tests.helpers import bearer
+from tests.helpers import bearer, kiosk_auth
 from workflows.holds import hold_create
 from workflows.sales import sale_record
 from workflows.sightings import customer_sight
@@ -144,7 +144,7 @@ def test_kiosk_key_cannot_hold(api, sole):
         "/api/shops/sole/holds/",
         {"customer": shopper.customer.code, "item": item.pk},
         format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {key}",
+        **kiosk_auth(key),
     )
 
     assert response.status_code == 403

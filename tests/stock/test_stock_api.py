@@ -5,6 +5,7 @@ import pytest
 from matching.models import ItemTerm
 from stock.models import StockItem
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import kiosk_auth
 from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +89,7 @@ def test_anonymous_is_refused(api, sole):
 def test_kiosk_of_the_shop_may_add_stock_with_its_key(api, sole):
     kiosk = make_kiosk(sole)
 
-    response = api.post(
-        "/api/shops/sole/stock/", ITEM, format="json", HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}"
-    )
+    response = api.post("/api/shops/sole/stock/", ITEM, format="json", **kiosk_auth(kiosk.key))
 
     assert response.status_code == 201
 
@@ -98,9 +97,7 @@ def test_kiosk_of_the_shop_may_add_stock_with_its_key(api, sole):
 def test_kiosk_of_another_shop_is_refused(api, sole):
     kiosk = make_kiosk(ShopFactory(slug="other"))
 
-    response = api.post(
-        "/api/shops/sole/stock/", ITEM, format="json", HTTP_AUTHORIZATION=f"Api-Key {kiosk.key}"
-    )
+    response = api.post("/api/shops/sole/stock/", ITEM, format="json", **kiosk_auth(kiosk.key))
 
     assert response.status_code == 403
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from stock.models import StockItem
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import kiosk_auth
 from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_kiosk_of_the_shop_may_sync_its_stock(api, sole):
         URL,
         {"name": "Trail Shoes", "price": "89.90", "quantity": 1},
         format="json",
-        HTTP_AUTHORIZATION=f"Api-Key {key}",
+        **kiosk_auth(key),
     )
 
     assert response.status_code == 201
@@ -63,7 +64,7 @@ def test_kiosk_of_the_shop_may_sync_its_stock(api, sole):
 def test_kiosk_of_another_shop_may_not(api, sole):
     key = make_kiosk(ShopFactory(slug="other")).key
 
-    response = api.put(URL, {"quantity": 1}, format="json", HTTP_AUTHORIZATION=f"Api-Key {key}")
+    response = api.put(URL, {"quantity": 1}, format="json", **kiosk_auth(key))
 
     assert response.status_code == 403
     assert not StockItem.objects.exists()
