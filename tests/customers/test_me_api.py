@@ -58,17 +58,12 @@ def test_patch_ranking_only_keeps_wants(api):
     assert customer.desires.count() == 1
 
 
-def test_patch_with_no_wants_cancels_them_all_and_withdraws_the_cards(api):
+def test_patch_with_no_wants_cancels_them_all_and_withdraws_the_cards(api, sighted):
     # Given a shopper sighted at a shop that has what they want: a card there.
-    shop = ShopFactory(slug="sole")
-    make_item(shop, "Running Shoes")
-    shopper = make_customer("running shoes")
-    kiosk = make_kiosk(shop)
-    customer_sight(kiosk=kiosk.kiosk, customer=shopper.customer)
-    assert Card.objects.filter(customer=shopper.customer).exists()
+    assert Card.objects.filter(customer=sighted.customer).exists()
 
     # When they cancel every want (S38).
-    response = api.patch("/api/me/", {"desires": []}, format="json", **bearer(shopper.token))
+    response = api.patch("/api/me/", {"desires": []}, format="json", **bearer(sighted.token))
 
     # Then they stay, with no wants, no results and no card.
     assert response.status_code == 200

@@ -7,7 +7,7 @@ from customers.models import Share
 from matching.models import Card
 from stock.models import Alternative, Hold, StockItem
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
-from tests.helpers import bearer, kiosk_auth
+from tests.helpers import bearer
 from workflows.sightings import customer_sight
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +38,8 @@ def test_shares_list_is_for_clerks_of_the_shop_only(api, sole):
     assert api.get("/api/shops/sole/shares/").status_code == 403
 
 
-def test_kiosk_key_cannot_read_the_shares(api, sole):
-    key = make_kiosk(sole).key
-
-    response = api.get("/api/shops/sole/shares/", **kiosk_auth(key))
+def test_kiosk_key_cannot_read_the_shares(kiosk_api):
+    response = kiosk_api.get("/api/shops/sole/shares/")
 
     assert response.status_code == 403
 

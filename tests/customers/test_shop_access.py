@@ -28,12 +28,8 @@ def test_shop_reads_a_shopper_after_a_share(clerk, sole):
     assert response.json()["desires"][0]["name"] == "running shoes"
 
 
-def test_shop_reads_a_shopper_sighted_matching_it(clerk, sole):
-    make_item(sole, "Running Shoes")
-    shopper = make_customer("running shoes")
-    customer_sight(kiosk=make_kiosk(sole).kiosk, customer=shopper.customer)
-
-    response = clerk.get(f"/api/shops/sole/customers/{shopper.customer.code}/")
+def test_shop_reads_a_shopper_sighted_matching_it(clerk, sighted):
+    response = clerk.get(f"/api/shops/sole/customers/{sighted.customer.code}/")
 
     assert response.status_code == 200
 

@@ -14,7 +14,7 @@ from reports.models import AccessAction, AccessLog, ActorKind, UnmetDemand
 from reports.services import access_log_record
 from tests.conftest import jpeg_bytes
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
-from tests.helpers import bearer, kiosk_auth
+from tests.helpers import bearer
 from workflows.shoppers import customer_delete, share_create
 from workflows.sightings import customer_sight
 
@@ -76,18 +76,16 @@ def test_a_share_by_code_at_the_till_and_the_shoppers_own_share_are_logged(clerk
     ]
 
 
-def test_a_sale_with_a_code_by_the_shops_kiosk_is_logged_even_when_it_erases_the_shopper(api, sole):
-    item = make_item(sole, "Running Shoes", quantity=2)
-    kiosk = make_kiosk(sole, name="Sole till")
-    shopper = make_customer("running shoes").customer
-    customer_sight(kiosk=kiosk.kiosk, customer=shopper)
+def test_a_sale_with_a_code_by_the_shops_kiosk_is_logged_even_when_it_erases_the_shopper(
+    kiosk_api, sighted
+):
+    shopper = sighted.customer
     AccessLog.objects.all().delete()
 
-    response = api.post(
+    response = kiosk_api.post(
         "/api/shops/sole/sales/",
-        {"item": item.pk, "quantity": 1, "customer": shopper.code.lower()},
+        {"item": sighted.item.pk, "quantity": 1, "customer": shopper.code.lower()},
         format="json",
-        **kiosk_auth(kiosk.key),
     )
 
     assert response.status_code == 201
@@ -96,7 +94,7 @@ def test_a_sale_with_a_code_by_the_shops_kiosk_is_logged_even_when_it_erases_the
     assert (row.action, row.actor_kind, row.actor, row.customer_code) == (
         "sale",
         "kiosk",
-        "Sole till",
+        "sole-kiosk",
         shopper.code,
     )
     assert row.customer is None and row.customer_gone_at is not None

@@ -15,7 +15,7 @@ from core.errors import NotAvailable, OutOfStock
 from customers.models import Share
 from stock.models import Hold, Sale, StockItem
 from tests.factories import ShopFactory, make_customer, make_item, make_kiosk
-from tests.helpers import bearer, kiosk_auth
+from tests.helpers import bearer
 from workflows.holds import hold_create
 from workflows.sales import sale_record
 from workflows.sightings import customer_sight
@@ -135,16 +135,14 @@ def test_hold_of_another_shops_item_is_a_404(clerk, sole):
     assert StockItem.objects.get().held == 0
 
 
-def test_kiosk_key_cannot_hold(api, sole):
+def test_kiosk_key_cannot_hold(kiosk_api, sole):
     item = make_item(sole, "Running Shoes")
     shopper = shared("shoes", shop=sole)
-    key = make_kiosk(sole).key
 
-    response = api.post(
+    response = kiosk_api.post(
         "/api/shops/sole/holds/",
         {"customer": shopper.customer.code, "item": item.pk},
         format="json",
-        **kiosk_auth(key),
     )
 
     assert response.status_code == 403

@@ -86,10 +86,8 @@ def test_anonymous_is_refused(api, sole):
     assert response.json()["error"]["code"] == "forbidden"
 
 
-def test_kiosk_of_the_shop_may_add_stock_with_its_key(api, sole):
-    kiosk = make_kiosk(sole)
-
-    response = api.post("/api/shops/sole/stock/", ITEM, format="json", **kiosk_auth(kiosk.key))
+def test_kiosk_of_the_shop_may_add_stock_with_its_key(kiosk_api):
+    response = kiosk_api.post("/api/shops/sole/stock/", ITEM, format="json")
 
     assert response.status_code == 201
 

@@ -48,14 +48,9 @@ def test_add_restocks_by_that_many(clerk, sole):
     assert item.quantity == 5
 
 
-def test_kiosk_of_the_shop_may_sync_its_stock(api, sole):
-    key = make_kiosk(sole).key
-
-    response = api.put(
-        URL,
-        {"name": "Trail Shoes", "price": "89.90", "quantity": 1},
-        format="json",
-        **kiosk_auth(key),
+def test_kiosk_of_the_shop_may_sync_its_stock(kiosk_api):
+    response = kiosk_api.put(
+        URL, {"name": "Trail Shoes", "price": "89.90", "quantity": 1}, format="json"
     )
 
     assert response.status_code == 201
