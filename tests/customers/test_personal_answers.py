@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import MembershipFactory, ShopFactory, make_customer
+from tests.factories import ShopFactory, make_customer
 from tests.helpers import bearer
 from workflows.shoppers import share_create
 
@@ -22,13 +22,11 @@ def test_a_shoppers_own_data_is_marked_no_store(api, shopper):
         assert "no-store" in answer["Cache-Control"]
 
 
-def test_a_shops_view_of_a_shopper_is_marked_no_store(client):
-    sole = ShopFactory(slug="sole")
-    client.force_login(MembershipFactory(shop=sole).user)
+def test_a_shops_view_of_a_shopper_is_marked_no_store(clerk, sole):
     customer = make_customer().customer
     share_create(customer=customer, shop=sole)
 
-    answer = client.get(f"/api/shops/sole/customers/{customer.code}/")
+    answer = clerk.get(f"/api/shops/sole/customers/{customer.code}/")
 
     assert answer.status_code == 200
     assert "no-store" in answer["Cache-Control"]

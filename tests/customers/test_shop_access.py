@@ -4,6 +4,7 @@ import pytest
 
 from tests.conftest import jpeg_bytes
 from tests.factories import MembershipFactory, ShopFactory, make_customer, make_item, make_kiosk
+from tests.helpers import sighting
 from workflows.shoppers import share_create, shop_request_create
 from workflows.sightings import customer_sight
 
@@ -61,16 +62,14 @@ def test_clerk_typing_an_unknown_code_gets_a_404(clerk, sole):
     assert response.status_code == 404
 
 
-def test_face_is_served_only_to_a_shop_with_a_card_or_share(api, sole):
+def test_face_is_served_only_to_a_shop_with_a_card_or_share(clerk, sole, kiosk_api):
     make_item(sole, "Running Shoes")
     shopper = make_customer("running shoes", face_jpeg=jpeg_bytes())
     url = f"/api/shops/sole/customers/{shopper.customer.code}/face/"
-    clerk = MembershipFactory(shop=sole).user
-    api.force_login(clerk)
-    assert api.get(url).status_code == 404  # no card, no share yet
+    assert clerk.get(url).status_code == 404  # no card, no share yet
 
-    customer_sight(kiosk=make_kiosk(sole).kiosk, customer=shopper.customer)
-    response = api.get(url)
+    sighting(kiosk_api, shopper.token)
+    response = clerk.get(url)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
