@@ -30,6 +30,8 @@ def test_shop_reads_a_shopper_after_a_share(clerk, sole):
 
 
 def test_shop_reads_a_shopper_sighted_matching_it(clerk, sighted):
+    assert [o["shop"]["slug"] for o in sighted.answer["results"][0]["offers"]] == ["sole"]
+
     response = clerk.get(f"/api/shops/sole/customers/{sighted.customer.code}/")
 
     assert response.status_code == 200
