@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -122,3 +123,15 @@ def shop_request_of(*, shop_id: int, request_id: int) -> ShopRequest:
     if found is None:
         raise NotFound("No such request for this shop.")
     return found
+
+
+def customers_departed(*, now: datetime, grace_seconds: int) -> list[Customer]:
+    """Shoppers out of range of every kiosk for longer than the grace period, and shoppers
+    without a handheld in range (phones) whose last sighting or check-in is older than
+    that: the purge erases them."""
+    cutoff = now - timedelta(seconds=grace_seconds)
+    out_of_range = Customer.objects.filter(out_of_range_since__lte=cutoff)
+    phones = Customer.objects.filter(
+        out_of_range_since__isnull=True, last_seen_at__lte=cutoff, presences__isnull=True
+    )
+    return list((out_of_range | phones).distinct())

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.errors import DomainError, NotFound
@@ -16,6 +18,7 @@ from customers.faces import face_image_clean
 from customers.models import Customer, DesiredProduct, ShopRequest
 from customers.pairing import paired_sessions_delete
 from customers.selectors import token_hash
+from kiosks.models import Kiosk
 from mall.selectors import retention_current
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a till
@@ -164,6 +167,32 @@ def customer_update(
             customer.payment_method = payment_method
         customer.expires_at = now + timedelta(days=retention_current().customer_days)
         customer.save()
+
+
+def customer_seen(*, customer: Customer, kiosk: Kiosk, now: datetime) -> None:
+    """``kiosk`` saw ``customer`` at ``now`` (a sighting, a check-in, a registration there):
+    their last kiosk, in range again, and the first sighting kept for the dwell."""
+    customer.last_kiosk = kiosk
+    customer.last_seen_at = now
+    customer.out_of_range_since = None
+    Customer.objects.filter(pk=customer.pk).update(
+        last_kiosk=kiosk,
+        last_seen_at=now,
+        out_of_range_since=None,
+        first_seen_at=Coalesce("first_seen_at", Value(now)),  # dwell, counted at erasure
+    )
+    customer.first_seen_at = customer.first_seen_at or now
+
+
+def customer_out_of_range(*, customer: Customer, now: datetime, since_unset: bool = False) -> None:
+    """``customer`` is out of range of every kiosk from ``now``: the clock of
+    ``DEPARTURE_GRACE`` starts. ``since_unset``: only if the clock is not running already
+    (a departure; leaving restarts it)."""
+    rows = Customer.objects.filter(pk=customer.pk)
+    if since_unset:
+        rows = rows.filter(out_of_range_since__isnull=True)
+    if rows.update(out_of_range_since=now) or not since_unset:
+        customer.out_of_range_since = now
 
 
 def shop_request_payload(request: ShopRequest) -> dict[str, Any]:

@@ -8,23 +8,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import NotFound
 from core.fields import TextField
 from core.parsers import validated
-from customers.models import Customer
-from customers.selectors import customer_by_token
 from kiosks.authentication import IsKiosk, authenticated_kiosk
 from kiosks.selectors import kiosk_checkin_path
-from workflows.sightings import customer_depart, customer_sight
+from workflows.sightings import token_depart, token_sight
 
 
 class TokenSerializer(serializers.Serializer):
     token = TextField(max_length=200)
-
-
-def _customer(token: str) -> Customer:
-    # The sighting sets a new last kiosk: the old one need not be read.
-    return customer_by_token(token, with_last_kiosk=False)
 
 
 class SightingApi(APIView):
@@ -35,9 +27,7 @@ class SightingApi(APIView):
     @extend_schema(request=TokenSerializer)
     def post(self, request: Request) -> Response:
         data = validated(TokenSerializer, request.data)
-        answer = customer_sight(
-            kiosk=authenticated_kiosk(request), customer=_customer(data["token"])
-        )
+        answer = token_sight(kiosk=authenticated_kiosk(request), token=data["token"])
         return Response(answer)
 
 
@@ -49,13 +39,7 @@ class DepartureApi(APIView):
     @extend_schema(request=TokenSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         data = validated(TokenSerializer, request.data)
-        try:
-            customer = customer_by_token(data["token"])
-        except NotFound:
-            # An already-erased shopper has departed for good: nothing to do, and a retried
-            # departure from a kiosk's queue must not fail forever.
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        customer_depart(kiosk=authenticated_kiosk(request), customer=customer)
+        token_depart(kiosk=authenticated_kiosk(request), token=data["token"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

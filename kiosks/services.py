@@ -1,20 +1,21 @@
 """Writes of kiosks: creating them, and the presences they report (where a shopper was seen,
-when they left). Matching, cards and counters of a sighting are ``workflows.sightings``'s."""
+when they left). The shopper's own row (last kiosk, out of range) is ``customers.services``'s;
+matching, cards and counters of a sighting are ``workflows.sightings``'s."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from django.db.models import Value
-from django.db.models.functions import Coalesce
+from typing import TYPE_CHECKING
 
 from core.errors import DomainError
-from customers.models import Customer
 from kiosks.models import Kiosk, Presence, checkin_code_new
 from kiosks.selectors import KEY_PREFIX_LENGTH, key_hash
 from mall.models import Shop
+
+if TYPE_CHECKING:
+    from customers.models import Customer
 
 #: How stale a kiosk's ``last_seen_at`` may get before a sighting writes it again.
 KIOSK_SEEN_EVERY = timedelta(seconds=60)
@@ -85,7 +86,8 @@ def sighting_record(
 
     ``radio``: the kiosk's radio has the shopper's handheld in range (it will report the
     departure). A phone's check-in or a registration at the entrance page is no radio
-    contact: no presence is kept, and ``DEPARTURE_GRACE`` runs from this sighting.
+    contact: no presence is kept, and ``DEPARTURE_GRACE`` runs from this sighting. The
+    shopper's row is ``customers.services.customer_seen``'s.
     """
     if radio:
         # One upsert: ``update_or_create`` took a SELECT, an INSERT or UPDATE and two
@@ -97,16 +99,6 @@ def sighting_record(
             unique_fields=["kiosk", "customer"],
             update_fields=["last_seen_at"],
         )
-    customer.last_kiosk = kiosk
-    customer.last_seen_at = now
-    customer.out_of_range_since = None
-    Customer.objects.filter(pk=customer.pk).update(
-        last_kiosk=kiosk,
-        last_seen_at=now,
-        out_of_range_since=None,
-        first_seen_at=Coalesce("first_seen_at", Value(now)),  # dwell, counted at erasure
-    )
-    customer.first_seen_at = customer.first_seen_at or now
     # The kiosk's own last_seen_at only says it is alive (admin): once a minute is enough,
     # not a write on every sighting.
     if kiosk.last_seen_at is None or now - kiosk.last_seen_at >= KIOSK_SEEN_EVERY:
@@ -115,30 +107,13 @@ def sighting_record(
     return kiosk.position
 
 
-def leave_record(*, customer: Customer, now: datetime) -> None:
-    """The shopper says they are leaving: out of range of every kiosk from ``now``."""
+def presences_end(*, customer: Customer) -> None:
+    """The shopper says they are leaving: no kiosk has them in range any more."""
     Presence.objects.filter(customer=customer).delete()
-    Customer.objects.filter(pk=customer.pk).update(out_of_range_since=now)
-    customer.out_of_range_since = now
 
 
-def departure_record(*, kiosk: Kiosk, customer: Customer, now: datetime) -> None:
-    """``kiosk`` lost ``customer``'s handheld. Out of range of every kiosk starts the clock
-    of ``DEPARTURE_GRACE``."""
+def departure_record(*, kiosk: Kiosk, customer: Customer) -> bool:
+    """``kiosk`` lost ``customer``'s handheld. Returns whether no kiosk has it in range now
+    (then the clock of ``DEPARTURE_GRACE`` starts: ``customers.services.customer_out_of_range``)."""
     Presence.objects.filter(kiosk=kiosk, customer=customer).delete()
-    if not Presence.objects.filter(customer=customer).exists():
-        Customer.objects.filter(pk=customer.pk, out_of_range_since__isnull=True).update(
-            out_of_range_since=now
-        )
-
-
-def customers_departed(*, now: datetime, grace_seconds: int) -> list[Customer]:
-    """Shoppers out of range of every kiosk for longer than the grace period, and shoppers
-    without a handheld in range (phones) whose last sighting or check-in is older than
-    that: the purge erases them."""
-    cutoff = now - timedelta(seconds=grace_seconds)
-    out_of_range = Customer.objects.filter(out_of_range_since__lte=cutoff)
-    phones = Customer.objects.filter(
-        out_of_range_since__isnull=True, last_seen_at__lte=cutoff, presences__isnull=True
-    )
-    return list((out_of_range | phones).distinct())
+    return not Presence.objects.filter(customer=customer).exists()

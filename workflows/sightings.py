@@ -13,11 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import NotFound
 from customers.models import Customer
-from customers.services import DesireInput, Registration
+from customers.selectors import customer_by_token, customers_departed
+from customers.services import DesireInput, Registration, customer_out_of_range, customer_seen
 from kiosks.models import Kiosk
 from kiosks.selectors import kiosk_by_checkin_code
-from kiosks.services import customers_departed, departure_record, leave_record, sighting_record
+from kiosks.services import departure_record, presences_end, sighting_record
 from matching.engine import Position
 from reports.services import footfall_count
 from workflows.cards import cards_refresh
@@ -36,6 +38,7 @@ def customer_sight(
     now = timezone.now()
     with transaction.atomic():
         floor, x, y = sighting_record(kiosk=kiosk, customer=customer, radio=radio, now=now)
+        customer_seen(customer=customer, kiosk=kiosk, now=now)
         results = cards_refresh(customer=customer, at=Position(floor, x, y))
         # Last, in the sighting's own transaction: no commit of its own (on PostgreSQL a
         # second commit cost more than the write), and the hour's row, shared by every
@@ -46,6 +49,24 @@ def customer_sight(
         "at": {"kiosk": kiosk.name, "floor": floor, "x": x, "y": y},
         "results": results,
     }
+
+
+def token_sight(*, kiosk: Kiosk, token: str) -> dict[str, Any]:
+    """A kiosk saw the handheld holding ``token`` (``NotFound`` for an unknown one)."""
+    # The sighting sets a new last kiosk: the old one need not be read.
+    customer = customer_by_token(token, with_last_kiosk=False)
+    return customer_sight(kiosk=kiosk, customer=customer)
+
+
+def token_depart(*, kiosk: Kiosk, token: str) -> None:
+    """A kiosk lost the handheld holding ``token``. An already-erased shopper has departed
+    for good: nothing to do, and a retried departure from a kiosk's queue must not fail
+    forever."""
+    try:
+        customer = customer_by_token(token)
+    except NotFound:
+        return
+    customer_depart(kiosk=kiosk, customer=customer)
 
 
 def customer_checkin(*, code: str, customer: Customer) -> dict[str, Any]:
@@ -92,7 +113,8 @@ def customer_leave(*, customer: Customer) -> None:
     are sighted or check in again."""
     now = timezone.now()
     with transaction.atomic():
-        leave_record(customer=customer, now=now)
+        presences_end(customer=customer)
+        customer_out_of_range(customer=customer, now=now)
         if customer.last_kiosk_id is not None:  # a departure, counted where last seen
             footfall_count(kiosk_id=customer.last_kiosk_id, departures=1, now=now)
         cards_refresh(customer=customer, at=None)
@@ -103,7 +125,8 @@ def customer_depart(*, kiosk: Kiosk, customer: Customer) -> None:
     of ``DEPARTURE_GRACE``; ``purge`` erases them when it runs out."""
     now = timezone.now()
     with transaction.atomic():
-        departure_record(kiosk=kiosk, customer=customer, now=now)
+        if departure_record(kiosk=kiosk, customer=customer):
+            customer_out_of_range(customer=customer, now=now, since_unset=True)
         footfall_count(kiosk_id=kiosk.pk, departures=1, now=now)
 
 
