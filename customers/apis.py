@@ -14,7 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import NotFound
 from core.fields import FlagField, SlugText, TextField, WholeNumberField
 from core.parsers import JSONParser, json_loads, validated
 from core.schema import OBJECT_LIST
@@ -33,26 +32,28 @@ from customers.selectors import (
     customer_shares,
     shop_request_of,
     shop_requests,
-    shop_shares,
     visible_customer,
 )
 from customers.services import DesireInput, desire_note_set, shop_request_payload
 from kiosks.authentication import KioskKeyAuthentication, request_kiosk, shop_for_clerk
-from mall.models import Shop
 from mall.selectors import shop_by_slug
 from matching import realtime
 from matching.selectors import customer_results
 from matching.serving import customer_alternatives_payload, customer_holds_payload
-from reports.models import AccessAction
 from reports.selectors import access_looked_at_by
-from reports.services import access_log_record, access_log_snapshot
 from stock.selectors import customer_hold
 from workflows.holds import alternative_accept, alternative_dismiss, hold_cancel
+from workflows.looks import (
+    share_by_code,
+    share_by_shopper,
+    shop_shares_look,
+    shopper_face_look,
+    shopper_wants_look,
+)
 from workflows.shoppers import (
     customer_delete,
     customer_register,
     customer_update,
-    share_create,
     share_withdraw,
     shop_request_create,
     shop_request_reply,
@@ -322,13 +323,7 @@ class MeSharesApi(APIView):
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
         customer = authenticated_customer(request)
-        share = share_create(customer=customer, shop=shop_by_slug(data["shop"]))
-        access_log_record(
-            action=AccessAction.SHARE,
-            shop=share.shop,
-            customer_code=customer.code,
-            customer=customer,
-        )
+        share = share_by_shopper(customer=customer, shop=shop_by_slug(data["shop"]))
         return Response({"shop": share.shop.slug, "created_at": share.created_at}, status=201)
 
 
@@ -420,31 +415,18 @@ class MeRequestsApi(APIView):
         return Response(shop_request_payload(shop_request), status=201)
 
 
-def _visible_customer(request: Request, slug: str, code: str) -> tuple[Shop, Customer]:
-    shop = shop_for_clerk(request, slug)
-    return shop, visible_customer(shop=shop, code=code)
-
-
-def _access_log(request: Request, action: str, shop: Shop, customer: Customer) -> None:
-    """A clerk (session) or the shop's kiosk (key) reached a shopper's data: log it."""
-    access_log_record(
-        action=action,
-        shop=shop,
-        customer_code=customer.code,
-        customer=customer,
-        clerk=request.user,
-        kiosk=request_kiosk(request),
-    )
-
-
 class ShopCustomerApi(APIView):
     """A shopper's wants, for a shop they shared with or were sighted matching."""
 
     error_statuses = (429,)
 
     def get(self, request: Request, slug: str, code: str) -> Response:
-        shop, customer = _visible_customer(request, slug, code)
-        _access_log(request, AccessAction.WANTS_READ, shop, customer)
+        customer = shopper_wants_look(
+            shop=shop_for_clerk(request, slug),
+            code=code,
+            clerk=request.user,
+            kiosk=request_kiosk(request),
+        )
         profile = customer_profile(customer)
         profile.pop("has_face_image")
         return Response(profile)
@@ -457,10 +439,12 @@ class ShopCustomerFaceApi(APIView):
 
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
     def get(self, request: Request, slug: str, code: str) -> FileResponse:
-        shop, customer = _visible_customer(request, slug, code)
-        if not customer.face_image:
-            raise NotFound("This shopper has no photo.")
-        _access_log(request, AccessAction.FACE_VIEW, shop, customer)
+        customer = shopper_face_look(
+            shop=shop_for_clerk(request, slug),
+            code=code,
+            clerk=request.user,
+            kiosk=request_kiosk(request),
+        )
         response = FileResponse(customer.face_image.open("rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, no-store"
         return response
@@ -478,9 +462,8 @@ class ShopSharesApi(APIView):
     @extend_schema(responses={200: OBJECT_LIST})
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
-        shares = list(shop_shares(shop_id=shop.pk))
         # Every shopper listed, with their wants, is a look by this clerk.
-        access_log_snapshot(shop=shop, clerk=request.user, codes=[s.customer.code for s in shares])
+        shares = shop_shares_look(shop=shop, clerk=request.user)
         return Response(
             [realtime.share_payload(share, list(share.customer.desires.all())) for share in shares]
         )
@@ -493,8 +476,9 @@ class ShopSharesApi(APIView):
         code_lookup_check(shop_id=shop.pk)
         code_lookup_count(shop_id=shop.pk)
         customer = customer_by_code(data["customer"])
-        share_create(customer=customer, shop=shop)
-        _access_log(request, AccessAction.SHARE, shop, customer)
+        share_by_code(
+            shop=shop, customer=customer, clerk=request.user, kiosk=request_kiosk(request)
+        )
         return Response(customer_profile(customer), status=201)
 
 
@@ -508,7 +492,7 @@ class ShopDesireNoteApi(APIView):
 
     @extend_schema(request=InputSerializer)
     def patch(self, request: Request, slug: str, code: str, desire_id: int) -> Response:
-        _, customer = _visible_customer(request, slug, code)
+        customer = visible_customer(shop=shop_for_clerk(request, slug), code=code)
         data = validated(self.InputSerializer, request.data)
         desire = desire_note_set(customer=customer, desire_id=desire_id, note=data["note"])
         return Response({"id": desire.pk, "name": desire.name, "note": desire.note})

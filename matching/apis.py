@@ -18,8 +18,8 @@ from customers.models import Ranking
 from kiosks.selectors import kiosk_by_checkin_code
 from matching import engine
 from matching.results import shop_payload
-from matching.selectors import SearchPage, items_search
-from reports.services import demand_search_unmet
+from matching.selectors import SearchPage
+from workflows.search import search
 
 #: Results per page, at most.
 MAX_LIMIT = 200
@@ -116,7 +116,7 @@ class SearchApi(APIView):
             at = engine.Position(*kiosk_by_checkin_code(data["kiosk"]).position)
         elif "floor" in data:
             at = engine.Position(data["floor"], data["x"], data["y"])
-        page = items_search(
+        page = search(
             name=data["q"],
             keywords=data["keywords"],
             at=at,
@@ -124,11 +124,6 @@ class SearchApi(APIView):
             limit=data["limit"],
             offset=data["offset"],
         )
-        if data["offset"] == 0 and (not page.hits or page.hits[0].similar):
-            # Nothing (or only similar items) anywhere: unmet demand, counted once a search.
-            demand_search_unmet(
-                q=data["q"], keywords=data["keywords"], similar_only=bool(page.hits)
-            )
         return Response(search_payload(page))
 
 

@@ -35,8 +35,8 @@ from customers.pairing import paired_customer
 from mall.models import Shop
 from mall.selectors import user_is_clerk_of
 from matching import realtime
-from matching.selectors import customer_results, shop_cards_snapshot
-from reports.services import access_log_snapshot
+from matching.selectors import customer_results
+from workflows.looks import shop_cards_look
 
 #: What ``authorise`` answers: the groups to join, and how to read the first message.
 Subscription = tuple[list[str], Callable[[], Awaitable[dict[str, Any]]]]
@@ -151,10 +151,8 @@ class ShopConsumer(_ForwardingConsumer):
         user = self.scope.get("user")
 
         async def snapshot() -> dict[str, Any]:
-            cards = await database_sync_to_async(shop_cards_snapshot)(shop_id=shop.pk)
             # Opening a screen or dashboard shows every live card: each is a look, logged.
-            codes = [card["customer"] for card in cards]
-            await database_sync_to_async(access_log_snapshot)(shop=shop, clerk=user, codes=codes)
+            cards = await database_sync_to_async(shop_cards_look)(shop=shop, clerk=user)
             return realtime.cards_snapshot_message(cards)
 
         self.shop_id = shop.pk

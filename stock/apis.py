@@ -17,23 +17,19 @@ from core.fields import PriceField, TextField, WholeNumberField
 from core.parsers import validated
 from core.schema import OBJECT_LIST
 from core.throttles import code_lookup_check, code_lookup_count
-from customers.selectors import visible_customer
 from kiosks.authentication import request_clerk, request_kiosk, shop_for_clerk, shop_for_request
 from matching import realtime
-from reports.models import AccessAction
-from reports.services import access_log_record
 from stock.models import StockItem
 from stock.selectors import holds_live, shop_hold, shop_item, shop_items, shop_items_by_barcode
 from stock.services import StockInput
-from workflows.cards import card_take
 from workflows.holds import alternative_create, hold_cancel, hold_create
+from workflows.looks import card_take_look, sale_to_code, shopper_for_shop
 from workflows.restock import (
     stock_item_create,
     stock_item_delete,
     stock_item_put_by_barcode,
     stock_item_update,
 )
-from workflows.sales import sale_record
 
 
 class StockItemSerializer(serializers.Serializer):
@@ -161,21 +157,18 @@ class SaleCreateApi(APIView):
         if code:
             code_lookup_check(shop_id=shop.pk)
         try:
-            sale = sale_record(
-                shop=shop, item_id=data["item"], quantity=data["quantity"], customer_code=code
+            sale = sale_to_code(
+                shop=shop,
+                item_id=data["item"],
+                quantity=data["quantity"],
+                code=code,
+                clerk=request.user,
+                kiosk=request_kiosk(request),
             )
         except NotFound as error:
             if error.code == "unknown_customer":
                 code_lookup_count(shop_id=shop.pk)
             raise
-        if code:
-            access_log_record(
-                action=AccessAction.SALE,
-                shop=shop,
-                customer_code=code,
-                clerk=request.user,
-                kiosk=request_kiosk(request),
-            )
         return Response(
             {
                 "id": sale.pk,
@@ -258,7 +251,7 @@ class ShopHoldsApi(APIView):
         data = validated(self.InputSerializer, request.data)
         hold = hold_create(
             shop=shop,
-            customer=visible_customer(shop=shop, code=data["customer"]),
+            customer=shopper_for_shop(shop=shop, code=data["customer"]),
             item_id=data["item"],
             quantity=data["quantity"],
             until=data.get("until"),
@@ -293,7 +286,7 @@ class ShopAlternativesApi(APIView):
         data = validated(self.InputSerializer, request.data)
         alternative = alternative_create(
             shop=shop,
-            customer=visible_customer(shop=shop, code=data["customer"]),
+            customer=shopper_for_shop(shop=shop, code=data["customer"]),
             desire_id=data["desire"],
             item_id=data["item"],
             note=data.get("note", ""),
@@ -309,13 +302,5 @@ class CardTakeApi(APIView):
 
     def post(self, request: Request, slug: str, code: str) -> Response:
         shop = shop_for_clerk(request, slug)
-        customer = visible_customer(shop=shop, code=code)
-        card = card_take(shop_id=shop.pk, customer=customer, clerk=request_clerk(request))
-        access_log_record(
-            action=AccessAction.CARD_TAKEN,
-            shop=shop,
-            customer_code=card.customer.code,
-            customer=card.customer,
-            clerk=request.user,
-        )
+        card = card_take_look(shop=shop, code=code, clerk=request_clerk(request))
         return Response({"customer": card.customer.code, "clerk": request.user.get_username()})
