@@ -26,6 +26,7 @@ from core.throttles import (
 from customers.authentication import IsShopper, authenticated_customer
 from customers.faces import MAX_BYTES
 from customers.models import Customer, PaymentMethod, Ranking
+from customers.payloads import share_payload
 from customers.selectors import (
     customer_by_code,
     customer_requests,
@@ -37,10 +38,9 @@ from customers.selectors import (
 from customers.services import DesireInput, desire_note_set, shop_request_payload
 from kiosks.authentication import KioskKeyAuthentication, request_kiosk, shop_for_clerk
 from mall.selectors import shop_by_slug
-from matching import realtime
 from matching.selectors import customer_results
-from matching.serving import customer_alternatives_payload, customer_holds_payload
 from reports.selectors import access_looked_at_by
+from stock.payloads import customer_alternatives_payload, customer_holds_payload, hold_payload
 from stock.selectors import customer_hold
 from workflows.holds import alternative_accept, alternative_dismiss, hold_cancel
 from workflows.looks import (
@@ -371,7 +371,7 @@ class MeAlternativeAcceptApi(APIView):
         hold = alternative_accept(
             customer=authenticated_customer(request), alternative_id=alternative_id
         )
-        return Response(realtime.hold_payload(hold), status=status.HTTP_201_CREATED)
+        return Response(hold_payload(hold), status=status.HTTP_201_CREATED)
 
 
 class MeAlternativeDetailApi(APIView):
@@ -465,7 +465,7 @@ class ShopSharesApi(APIView):
         # Every shopper listed, with their wants, is a look by this clerk.
         shares = shop_shares_look(shop=shop, clerk=request.user)
         return Response(
-            [realtime.share_payload(share, list(share.customer.desires.all())) for share in shares]
+            [share_payload(share, list(share.customer.desires.all())) for share in shares]
         )
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})

@@ -1,4 +1,6 @@
 """Every live push: group names, payloads, and sending them after the transaction commits.
+The shapes of holds, alternatives and shares are their apps' (``stock.payloads``,
+``customers.payloads``), shared with the HTTP answers; a push wraps them in its message.
 
 Only services call ``push``; consumers (``matching.consumers``) only join groups and
 forward. Pushing on commit means a rolled-back write never shows on a screen.
@@ -8,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
@@ -17,12 +18,11 @@ from django.db import transaction
 from django.urls import reverse
 
 if TYPE_CHECKING:
-    from customers.models import Customer, DesiredProduct, Share
+    from customers.models import Customer
     from mall.models import Shop
     from matching.index.catalogue import OfferedShop
     from matching.models import Card
     from matching.services import CardRow
-    from stock.models import Alternative, Hold
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def card_payload(
     holds: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The customer card a shop sees (DESIGN.md, "Live pushes"); ``taken_by`` is the clerk
-    serving them, ``holds`` what this shop holds for them (``hold_payload``)."""
+    serving them, ``holds`` what this shop holds for them (``stock.payloads.hold_payload``)."""
     customer = card.customer
     kiosk = customer.last_kiosk
     desires = card.desires
@@ -90,62 +90,6 @@ def request_new_message(request: dict[str, Any]) -> dict[str, Any]:
 
 def shops_update_message(results: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "shops.update", "results": results}
-
-
-def shop_place(shop: Shop) -> dict[str, Any]:
-    """A shop as the shopper's list names it: where to go."""
-    return {"slug": shop.slug, "name": shop.name, "floor": shop.floor, "x": shop.x, "y": shop.y}
-
-
-def hold_payload(hold: Hold) -> dict[str, Any]:
-    """Units of an item kept for a shopper (``stock.models.Hold``), as the shop and the
-    shopper both see it."""
-    item = hold.item
-    return {
-        "id": hold.pk,
-        "customer": hold.customer.code,
-        "shop": shop_place(hold.shop),
-        "item": {
-            "id": item.pk,
-            "name": item.name,
-            "price": f"{item.price:.2f}",
-            "barcode": item.barcode,
-        },
-        "quantity": hold.quantity,
-        "until": hold.until.isoformat(),
-        "created_at": hold.created_at.isoformat(),
-    }
-
-
-def alternative_payload(alternative: Alternative) -> dict[str, Any]:
-    """Another item a shop offers for one of the shopper's wants."""
-    item = alternative.item
-    return {
-        "id": alternative.pk,
-        "customer": alternative.customer.code,
-        "desire": {"id": alternative.desire_id, "name": alternative.desire.name},
-        "shop": shop_place(alternative.shop),
-        "item": {
-            "id": item.pk,
-            "name": item.name,
-            "price": f"{item.price:.2f}",
-            "quantity": item.quantity - item.held,
-        },
-        "note": alternative.note,
-        "created_at": alternative.created_at.isoformat(),
-    }
-
-
-def share_payload(share: Share, desires: Sequence[DesiredProduct]) -> dict[str, Any]:
-    """A shopper who shared with a shop: who, when, and what they want."""
-    return {
-        "customer": share.customer.code,
-        "created_at": share.created_at.isoformat(),
-        "desires": [
-            {"id": d.pk, "name": d.name, "keywords": d.keywords, "level": d.level, "note": d.note}
-            for d in desires
-        ],
-    }
 
 
 def share_new_message(share: dict[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from matching.models import Card
 from matching.results import OFFERS_PER_DESIRE, desire_results
 from matching.synonyms import synonyms_current
 from stock.models import StockItem
+from stock.payloads import hold_payload
 from stock.selectors import holds_live
 
 __all__ = [
@@ -247,7 +248,7 @@ def shop_cards_snapshot(*, shop_id: int) -> list[dict[str, Any]]:
     screen gets on connect, before the pushes that follow."""
     holds: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for hold in holds_live(shop_id=shop_id):
-        holds[hold.customer_id].append(realtime.hold_payload(hold))
+        holds[hold.customer_id].append(hold_payload(hold))
     return [
         realtime.card_payload(
             card,

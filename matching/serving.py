@@ -1,5 +1,6 @@
-"""What a shop serving a shopper sees of them: their holds and alternatives, and which of
-its cards are taken or hold something (the card payloads' ``taken_by`` and ``holds``)."""
+"""What a shop serving a shopper sees of them: which of its cards are taken or hold
+something (the card payloads' ``taken_by`` and ``holds``). The shopper's own holds and
+alternatives are ``stock.payloads``'s."""
 
 from __future__ import annotations
 
@@ -9,25 +10,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from matching import realtime
 from matching.models import Card
-from stock.models import Alternative, Hold
+from stock.models import Hold
+from stock.payloads import hold_payload
 from stock.selectors import holds_live
-
-
-def customer_holds_payload(*, customer_id: int, shop_id: int | None = None) -> list[dict]:
-    """``hold_payload`` of each live hold of a shopper (at one shop, or everywhere)."""
-    return [
-        realtime.hold_payload(hold) for hold in holds_live(customer_id=customer_id, shop_id=shop_id)
-    ]
-
-
-def customer_alternatives_payload(*, customer_id: int) -> list[dict[str, Any]]:
-    """``alternative_payload`` of each alternative a shop offered the shopper."""
-    alternatives = Alternative.objects.filter(customer_id=customer_id).select_related(
-        "item", "shop", "customer", "desire"
-    )
-    return [realtime.alternative_payload(alternative) for alternative in alternatives]
 
 
 def cards_serving(*, customer_id: int) -> dict[int, tuple[str | None, list[dict[str, Any]]]]:
@@ -65,6 +51,6 @@ def cards_serving(*, customer_id: int) -> dict[int, tuple[str | None, list[dict[
     if hold_ids:
         for held in holds_live(customer_id=customer_id).filter(pk__in=hold_ids):
             clerk, holds = serving.get(held.shop_id, (None, []))
-            holds.append(realtime.hold_payload(held))
+            holds.append(hold_payload(held))
             serving[held.shop_id] = (clerk, holds)
     return serving

@@ -18,8 +18,8 @@ from core.parsers import validated
 from core.schema import OBJECT_LIST
 from core.throttles import code_lookup_check, code_lookup_count
 from kiosks.authentication import request_clerk, request_kiosk, shop_for_clerk, shop_for_request
-from matching import realtime
 from stock.models import StockItem
+from stock.payloads import alternative_payload, hold_payload
 from stock.selectors import holds_live, shop_hold, shop_item, shop_items, shop_items_by_barcode
 from stock.services import StockInput
 from workflows.holds import alternative_create, hold_cancel, hold_create
@@ -243,7 +243,7 @@ class ShopHoldsApi(APIView):
     @extend_schema(responses={200: OBJECT_LIST})
     def get(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
-        return Response([realtime.hold_payload(hold) for hold in holds_live(shop_id=shop.pk)])
+        return Response([hold_payload(hold) for hold in holds_live(shop_id=shop.pk)])
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, slug: str) -> Response:
@@ -257,7 +257,7 @@ class ShopHoldsApi(APIView):
             until=data.get("until"),
             clerk=request_clerk(request),
         )
-        return Response(realtime.hold_payload(hold), status=status.HTTP_201_CREATED)
+        return Response(hold_payload(hold), status=status.HTTP_201_CREATED)
 
 
 class ShopHoldDetailApi(APIView):
@@ -291,7 +291,7 @@ class ShopAlternativesApi(APIView):
             item_id=data["item"],
             note=data.get("note", ""),
         )
-        return Response(realtime.alternative_payload(alternative), status=status.HTTP_201_CREATED)
+        return Response(alternative_payload(alternative), status=status.HTTP_201_CREATED)
 
 
 class CardTakeApi(APIView):

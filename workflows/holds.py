@@ -21,6 +21,7 @@ from matching import realtime
 from reports.models import AccessAction, ConversionEvent
 from reports.services import access_log_record, conversion_count
 from stock.models import Alternative, Hold, StockItem
+from stock.payloads import alternative_payload
 from stock.services import HOLD_DEFAULT, HOLD_MAX, alternative_of
 from workflows.restock import items_restocked, shop_cards_refresh
 from workflows.shoppers import holds_push
@@ -125,7 +126,7 @@ def alternative_create(
         )
         realtime.push(
             realtime.customer_group(customer.pk),
-            realtime.alternative_new_message(realtime.alternative_payload(alternative)),
+            realtime.alternative_new_message(alternative_payload(alternative)),
         )
         holds_push(customer=customer, shop_id=None)
     return alternative

@@ -16,14 +16,15 @@ from django.utils import timezone
 from core.errors import DomainError, NotFound
 from customers import services as customers_services
 from customers.models import Customer, DesiredProduct, Share, ShopRequest
+from customers.payloads import share_payload
 from customers.services import DesireInput, Registration, shop_request_payload
 from mall.models import Shop
 from matching import realtime
 from matching.selectors import customer_position
 from matching.services import desires_found_set
-from matching.serving import customer_alternatives_payload, customer_holds_payload
 from reports.services import customer_erasure_record, demand_record_unmet
 from stock.models import Hold
+from stock.payloads import customer_alternatives_payload, customer_holds_payload
 from workflows.cards import cards_refresh, cards_withdraw_all, customer_refresh
 from workflows.restock import items_restocked
 
@@ -149,7 +150,7 @@ def share_create(*, customer: Customer, shop: Shop) -> Share:
         share, _ = Share.objects.get_or_create(customer=customer, shop=shop)
         realtime.push(
             realtime.shop_group(shop.pk),
-            realtime.share_new_message(realtime.share_payload(share, list(customer.desires.all()))),
+            realtime.share_new_message(share_payload(share, list(customer.desires.all()))),
         )
     return share
 
