@@ -25,12 +25,11 @@ from core.throttles import (
 )
 from customers.authentication import IsShopper, authenticated_customer
 from customers.faces import MAX_BYTES
-from customers.models import Customer, PaymentMethod, Ranking
-from customers.payloads import share_payload
+from customers.models import PaymentMethod, Ranking
+from customers.payloads import customer_profile, customer_serving, share_payload
 from customers.selectors import (
     customer_by_code,
     customer_requests,
-    customer_shares,
     shop_request_of,
     shop_requests,
     visible_customer,
@@ -38,10 +37,9 @@ from customers.selectors import (
 from customers.services import DesireInput, desire_note_set, shop_request_payload
 from kiosks.authentication import KioskKeyAuthentication, request_kiosk, shop_for_clerk
 from mall.selectors import shop_by_slug
-from matching.selectors import customer_results
-from reports.selectors import access_looked_at_by
-from stock.payloads import customer_alternatives_payload, customer_holds_payload, hold_payload
+from stock.payloads import hold_payload
 from stock.selectors import customer_hold
+from workflows.answers import me_answer
 from workflows.holds import alternative_accept, alternative_dismiss, hold_cancel
 from workflows.looks import (
     share_by_code,
@@ -120,58 +118,6 @@ class ShopRequestSerializer(serializers.Serializer):
     reply = serializers.CharField()
     created_at = serializers.DateTimeField()
     replied_at = serializers.DateTimeField(allow_null=True)
-
-
-def customer_profile(customer: Customer) -> dict[str, Any]:
-    return {
-        "code": customer.code,
-        "payment_method": customer.payment_method,
-        "ranking": customer.ranking,
-        "has_face_image": bool(customer.face_image),
-        "consent_at": customer.consent_at,
-        "expires_at": customer.expires_at,
-        "desires": [
-            {
-                "id": d.pk,
-                "name": d.name,
-                "keywords": d.keywords,
-                "level": d.level,
-                "note": d.note,
-                "expires_at": d.expires_at,
-            }
-            for d in customer.desires.all()
-        ],
-    }
-
-
-def customer_serving(customer: Customer) -> dict[str, Any]:
-    """What shops do for the shopper: ``holds`` and ``alternatives``; and ``shares``, the
-    shops they shared with (GET /api/me/)."""
-    return {
-        "holds": customer_holds_payload(customer_id=customer.pk),
-        "alternatives": customer_alternatives_payload(customer_id=customer.pk),
-        "shares": [
-            {"shop": share.shop.slug, "name": share.shop.name, "created_at": share.created_at}
-            for share in customer_shares(customer=customer)
-        ],
-    }
-
-
-def me_profile(customer: Customer) -> dict[str, Any]:
-    """What the shopper sees of themself: the profile, where they were last seen (``at``,
-    null when not in the mall's sight) and their latest list (``[]`` before any sighting)."""
-    kiosk = customer.last_kiosk if customer.out_of_range_since is None else None
-    at = None
-    if kiosk is not None:
-        floor, x, y = kiosk.position
-        at = {"kiosk": kiosk.name, "floor": floor, "x": x, "y": y}
-    results = customer_results(customer=customer) if at is not None else []
-    return {
-        **customer_profile(customer),
-        "at": at,
-        "results": results,
-        **customer_serving(customer),
-    }
 
 
 class CustomerRegisterApi(APIView):
@@ -257,9 +203,7 @@ class MeApi(APIView):
 
     def get(self, request: Request) -> Response:
         customer = authenticated_customer(request)
-        return Response(
-            {**me_profile(customer), "looked_at_by": access_looked_at_by(customer=customer)}
-        )
+        return Response(me_answer(customer))
 
     @extend_schema(request=PatchSerializer)
     def patch(self, request: Request) -> Response:

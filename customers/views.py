@@ -23,7 +23,6 @@ from core.api_errors import error_body
 from core.errors import DomainError, NotFound
 from core.parsers import json_loads
 from core.throttles import form_throttle_wait
-from customers.apis import me_profile
 from customers.forms import RegistrationForm
 from customers.pairing import (
     TICKET_MAX_AGE,
@@ -38,7 +37,7 @@ from kiosks.models import Kiosk
 from kiosks.selectors import kiosk_by_checkin_code, kiosk_for_entrance
 from mall.floorplan import floor_name, list_pins
 from mall.selectors import list_maps, retention_current, shops_all
-from reports.selectors import access_looked_at_by
+from workflows.answers import me_answer
 from workflows.shoppers import customer_register
 from workflows.sightings import RegistrationAt, customer_checkin, customer_register_at
 
@@ -244,16 +243,18 @@ def me_page(request: HttpRequest) -> HttpResponse:
     customer = paired_customer(request.session)
     if customer is None:
         return render(request, "customers/me_unpaired.html")
+    profile = me_answer(customer)
+    looked_at_by = profile.pop("looked_at_by")
     return render(
         request,
         "customers/me.html",
         {
             "customer": customer,
-            "profile": json.loads(json.dumps(me_profile(customer), default=str)),
+            "profile": json.loads(json.dumps(profile, default=str)),
             "shops": [
                 {"slug": s.slug, "name": s.name, "where": floor_name(s.floor)} for s in shops_all()
             ],
             "page": {"grace_minutes": max(1, round(settings.DEPARTURE_GRACE / 60))},
-            "looked_at_by": access_looked_at_by(customer=customer),
+            "looked_at_by": looked_at_by,
         },
     )

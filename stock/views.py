@@ -18,8 +18,8 @@ from core.handlers import off_views_thread
 from kiosks.selectors import kiosk_checkin_path, kiosks_of_shop
 from mall.models import Shop
 from mall.selectors import shop_by_slug, shops_of_clerk, user_is_clerk_of
-from reports.selectors import shop_demand_near
 from stock.imports import stock_csv_parse
+from workflows.answers import shop_demand_missing
 from workflows.restock import stock_items_sync
 
 #: Largest CSV a clerk may upload from the dashboard (the command has no such limit).
@@ -65,7 +65,7 @@ def shop_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "shop": shop,
             "page": {"slug": shop.slug, "name": shop.name},
-            "missing": shop_demand_near(shop_id=shop.pk),
+            "missing": shop_demand_missing(shop_id=shop.pk),
         },
     )
 
