@@ -15,7 +15,7 @@ then point at an empty database), loads ``--shops`` x ``--items`` stock rows thr
 ``manage.py import_stock``, registers ``--shoppers`` shoppers with 3 wants each, creates a
 kiosk per shop, then times:
 
-- the sighting in-process (``kiosks.services.customer_sight``, token lookup included),
+- the sighting in-process (``workflows.sightings.customer_sight``, token lookup included),
   each shopper once;
 - the sighting over HTTP: ``POST /api/kiosk/sightings/`` against daphne in a fresh
   subprocess, one keep-alive client, each shopper twice (first and second pass: a want's
