@@ -1,8 +1,13 @@
 """The mall itself: its shops, who clerks for them, and how long personal data is kept."""
 
+import math
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 
 
 class Shop(models.Model):
@@ -124,3 +129,123 @@ class Landmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (floor {self.floor})"
+
+
+class CorridorNode(models.Model):
+    """A point of the corridors staff draw (docs/decisions/0014-walking-distance.md): a
+    crossing, a bend, a shop's door, the foot of the stairs or a lift's door.
+
+    Shops and kiosks are not nodes: each attaches to the nearest node of its floor (a
+    straight leg to it), so a node placed at a shop's door makes that the shop's way in.
+    """
+
+    name = models.CharField(max_length=60, blank=True, help_text="optional, e.g. lift A")
+    floor = models.SmallIntegerField(
+        default=0, validators=[MinValueValidator(-20), MaxValueValidator(200)]
+    )
+    x = models.FloatField(default=0, validators=[MinValueValidator(-5000), MaxValueValidator(5000)])
+    y = models.FloatField(default=0, validators=[MinValueValidator(-5000), MaxValueValidator(5000)])
+
+    class Meta:
+        ordering = ["floor", "name", "pk"]
+        verbose_name = "corridor point"
+
+    def __str__(self) -> str:
+        label = self.name or f"point {self.pk or 'new'}"
+        return f"{label} (floor {self.floor}, {self.x:g}, {self.y:g})"
+
+
+class CorridorEdge(models.Model):
+    """A way between two corridor points, walked both ways. On one floor a corridor costs
+    its straight length unless staff set a cost; stairs, escalators and lifts join floors
+    and cost what staff set (metres of walking they are worth)."""
+
+    CORRIDOR, STAIRS, ESCALATOR, LIFT = "corridor", "stairs", "escalator", "lift"
+    KINDS = [
+        (CORRIDOR, "corridor"),
+        (STAIRS, "stairs"),
+        (ESCALATOR, "escalator"),
+        (LIFT, "lift"),
+    ]
+
+    start = models.ForeignKey(CorridorNode, on_delete=models.CASCADE, related_name="edges_out")
+    end = models.ForeignKey(CorridorNode, on_delete=models.CASCADE, related_name="edges_in")
+    kind = models.CharField(max_length=10, choices=KINDS, default=CORRIDOR)
+    cost_m = models.FloatField(
+        "cost (metres)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10_000)],
+        help_text="Blank on one floor: the straight length. Required between floors: what "
+        "taking the stairs, escalator or lift is worth in metres of walking.",
+    )
+
+    class Meta:
+        ordering = ["start", "end"]
+        verbose_name = "corridor"
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="unique_corridor_edge"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.start} - {self.end}"
+
+    def clean(self) -> None:
+        if self.start_id is None or self.end_id is None:
+            return
+        if self.start_id == self.end_id:
+            raise ValidationError("A corridor joins two different points: pick another end.")
+        start, end = self.start, self.end
+        if start.floor != end.floor:
+            if self.kind == self.CORRIDOR:
+                raise ValidationError(
+                    "These points are on different floors: choose stairs, an escalator or a "
+                    "lift, or pick points on one floor."
+                )
+            if self.cost_m is None:
+                raise ValidationError(
+                    {
+                        "cost_m": "Stairs, escalators and lifts between floors need a cost: "
+                        "how many metres of walking they are worth."
+                    }
+                )
+        reverse = CorridorEdge.objects.filter(start_id=self.end_id, end_id=self.start_id)
+        same = CorridorEdge.objects.filter(start_id=self.start_id, end_id=self.end_id)
+        if self.pk is not None:
+            reverse, same = reverse.exclude(pk=self.pk), same.exclude(pk=self.pk)
+        if reverse.exists() or same.exists():
+            raise ValidationError(
+                "These two points are already joined: change that corridor instead."
+            )
+
+    @property
+    def length_m(self) -> float:
+        """What walking it costs: staff's cost, else the straight length (one floor)."""
+        if self.cost_m is not None:
+            return self.cost_m
+        return math.hypot(self.start.x - self.end.x, self.start.y - self.end.y)
+
+
+class CorridorVersion(models.Model):
+    """One row: a number that every change of the corridors raises (``mall.walking``), so
+    that each worker knows when its shortest-walk tables are out of date."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "corridor version"
+
+    def __str__(self) -> str:
+        return f"corridors v{self.version}"
+
+
+def corridors_changed(**_: object) -> None:
+    """Raise the corridors' version (on every save and delete of a point or a corridor,
+    cascades included): each worker reads the graph again at its next distance."""
+    if not CorridorVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        CorridorVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+for _model in (CorridorNode, CorridorEdge):
+    post_save.connect(corridors_changed, sender=_model, dispatch_uid=f"corridors_save_{_model}")
+    post_delete.connect(corridors_changed, sender=_model, dispatch_uid=f"corridors_del_{_model}")

@@ -119,6 +119,8 @@ class IndexChange(models.Model):
     item_id = models.BigIntegerField(null=True)
     #: The shop written, or null for a stock item.
     shop_id = models.BigIntegerField(null=True)
+    #: A corridor point or corridor staff drew (``mall.walking``): walking distances change.
+    corridor_id = models.BigIntegerField(null=True)
     #: Random: a rolled-back change may leave its id to a later one (SQLite reuses it), and
     #: a worker that applied the first must notice that the second is another row.
     nonce = models.BigIntegerField()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from core.columns import concrete_field
 from customers.models import Customer, DesiredProduct
 from mall.models import Shop
+from mall.walking import walking_kept
 from matching import engine, realtime
 from matching.index.catalogue import OfferedItem, OfferedShop, keywords_column
 from matching.index.memo import catalogue_current, catalogue_forget
@@ -32,6 +33,7 @@ from matching.index.offers import (
     Walk,
     desire_offers,
     items_ranked,
+    shop_distance,
 )
 from matching.index.phrases import phrases_forget, want_items
 from matching.models import Card
@@ -94,6 +96,7 @@ def matches_for_desires(
     synonyms = synonyms if synonyms is not None else synonyms_current()
     catalogue = catalogue_current()
     penalty = settings.FLOOR_CHANGE_METRES
+    walking = walking_kept()
     result: dict[int, list[Match]] = {}
     for desire in desires:
         exact, similar = want_items(
@@ -105,7 +108,8 @@ def matches_for_desires(
                 item = catalogue.by_key[key]
                 shop = catalogue.shops[item.shop_id]
                 where = engine.Position(shop.floor, shop.x, shop.y)
-                matches.append(Match(desire.pk, item, engine.distance(at, where, penalty), kind))
+                distance = shop_distance(at, where, penalty, walking)
+                matches.append(Match(desire.pk, item, distance, kind))
         result[desire.pk] = matches
     return result
 

@@ -36,6 +36,8 @@ class Batch:
 
     items: set[int]
     shops: set[int]
+    #: Staff changed the corridors: walking distances are worked out again.
+    corridors: bool
     #: The log no longer holds what this worker applied: load everything again.
     reload: bool
     cursor: Cursor
@@ -45,14 +47,15 @@ def changes_read(cursor: Cursor) -> Batch:
     """The log's rows after ``cursor`` (one query)."""
     last_id, last_nonce = cursor.last
     rows, horizon = _rows(last_id, cursor.horizon)
-    found = {row_id: nonce for row_id, nonce, _, _, _ in rows}
+    found = {row_id: nonce for row_id, nonce, *_ in rows}
     reload = bool(last_id) and found.get(last_id) != last_nonce
     reload = reload or any(found.get(row_id) != nonce for row_id, nonce in cursor.pending.items())
     items: set[int] = set()
     shops: set[int] = set()
+    corridors = False
     last = cursor.last
     pending: dict[int, int] = {}
-    for row_id, nonce, item_id, shop_id, tx in rows:
+    for row_id, nonce, item_id, shop_id, corridor_id, tx in rows:
         if tx is not None and tx >= horizon:
             pending[row_id] = nonce
         if row_id == last_id or row_id in cursor.pending:
@@ -61,9 +64,12 @@ def changes_read(cursor: Cursor) -> Batch:
             items.add(item_id)
         if shop_id is not None:
             shops.add(shop_id)
+        if corridor_id is not None:
+            corridors = True
         if row_id > last[0]:
             last = (row_id, nonce)
-    return Batch(items, shops, reload, Cursor(last=last, horizon=horizon, pending=pending))
+    cursor = Cursor(last=last, horizon=horizon, pending=pending)
+    return Batch(items, shops, corridors, reload, cursor)
 
 
 def changes_head() -> Cursor:
@@ -98,17 +104,19 @@ def _rows(last_id: int, horizon: int) -> tuple[list[tuple], int]:
     with connection.cursor() as db:
         if connection.vendor != "postgresql":
             db.execute(
-                f"SELECT id, nonce, item_id, shop_id, NULL FROM {table} WHERE id >= %s",
+                f"SELECT id, nonce, item_id, shop_id, corridor_id, NULL FROM {table}"
+                " WHERE id >= %s",
                 [last_id],
             )
             return db.fetchall(), 0
         # One statement, so that the horizon and the rows come from one snapshot.
         db.execute(
-            "SELECT NULL, NULL, NULL, NULL, pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-            f" UNION ALL (SELECT id, nonce, item_id, shop_id, tx FROM {table}"
+            "SELECT NULL, NULL, NULL, NULL, NULL,"
+            " pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+            f" UNION ALL (SELECT id, nonce, item_id, shop_id, corridor_id, tx FROM {table}"
             " WHERE id >= %s OR tx >= %s)",
             [last_id, horizon],
         )
         rows = db.fetchall()
-    horizon = next(row[4] for row in rows if row[0] is None)
+    horizon = next(row[5] for row in rows if row[0] is None)
     return [row for row in rows if row[0] is not None], horizon

@@ -11,6 +11,7 @@ import gc
 import threading
 import time
 
+from mall.walking import walking_forget
 from matching.index.catalogue import Catalogue, catalogue_load, items_read
 from matching.index.changes import Cursor, changes_head, changes_read
 
@@ -33,6 +34,7 @@ def catalogue_current() -> Catalogue:
         if _catalogue is None:
             started = time.perf_counter()
             _cursor = changes_head()
+            walking_forget()  # read with the catalogue: changes from here on are in the log
             _catalogue = catalogue_load()
             last_load_seconds = time.perf_counter() - started
             _freeze(len(_catalogue.by_key))
@@ -51,6 +53,8 @@ def catalogue_current() -> Catalogue:
                         _catalogue.item_put(rows[item_id])
                     else:
                         _catalogue.item_drop(item_id)
+            if batch.corridors:
+                walking_forget()  # staff changed the corridors: walking distances anew
             _cursor = batch.cursor
             _catalogue.expired_drop(time.time())
             return _catalogue

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from pyroaring import BitMap
 
+from mall.walking import Walking, walking_kept
 from matching import engine
 from matching.index.catalogue import (
     PRICE_BUCKETS,
@@ -162,8 +163,11 @@ def _distances(
     catalogue: Catalogue, at: engine.Position | None, floor_change_metres: float
 ) -> tuple[list[int], list[float]]:
     """(slots nearest first, distance by slot) from ``at``: kiosks stand still, so each
-    position's order is worked out once per catalogue and shop count."""
-    key = (catalogue.serial, len(catalogue.shop_of_slot), at, floor_change_metres)
+    position's order is worked out once per catalogue, shop count and corridors' version
+    (walking distances when staff drew corridors: ``shop_distance``)."""
+    walking = walking_kept() if at is not None else None
+    version = walking.serial if walking is not None else 0
+    key = (catalogue.serial, len(catalogue.shop_of_slot), at, floor_change_metres, version)
     found = _distance_cache.get(key)
     if found is None:
         distances = []
@@ -175,12 +179,27 @@ def _distances(
                 distances.append(float("inf"))
             else:
                 where = engine.Position(shop.floor, shop.x, shop.y)
-                distances.append(engine.distance(at, where, floor_change_metres))
+                distances.append(shop_distance(at, where, floor_change_metres, walking))
         order = sorted(range(len(distances)), key=distances.__getitem__)
         if len(_distance_cache) >= 1024:
             _distance_cache.clear()
         found = _distance_cache[key] = (order, distances)
     return found
+
+
+def shop_distance(
+    at: engine.Position,
+    where: engine.Position,
+    floor_change_metres: float,
+    walking: Walking | None,
+) -> float:
+    """Metres from ``at`` to ``where``: the shortest walk on the corridors when staff drew
+    them and both places reach them, else DESIGN's straight line plus the floor penalty."""
+    if walking is not None and walking.drawn:
+        walked = walking.distance((at.floor, at.x, at.y), (where.floor, where.x, where.y))
+        if walked is not None:
+            return walked
+    return engine.distance(at, where, floor_change_metres)
 
 
 def shop_count(keys: BitMap) -> int:

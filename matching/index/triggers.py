@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-#: (table, log column) of the rows that are followed.
-TABLES = (("stock_stockitem", "item_id"), ("mall_shop", "shop_id"))
+#: (table, log column) of the rows that are followed: stock and shops (migration 0005),
+#: the corridors staff draw (migration 0007: walking distances, ``mall.walking``).
+FIRST_TABLES = (("stock_stockitem", "item_id"), ("mall_shop", "shop_id"))
+CORRIDOR_TABLES = (("mall_corridornode", "corridor_id"), ("mall_corridoredge", "corridor_id"))
+TABLES = FIRST_TABLES + CORRIDOR_TABLES
 #: (event, the row's name in the trigger)
 EVENTS = (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
 
@@ -46,13 +49,16 @@ def _name(table: str, event: str) -> str:
     return f"matching_log_{table}_{event.lower()}"
 
 
-def triggers_create(connection: BaseDatabaseWrapper) -> None:
-    """Make the triggers that are missing (those present are left, or replaced alike)."""
+def triggers_create(
+    connection: BaseDatabaseWrapper, tables: tuple[tuple[str, str], ...] = TABLES
+) -> None:
+    """Make the triggers that are missing (those present are left, or replaced alike);
+    a migration passes the tables it knows."""
     vendor = connection.vendor
     if vendor not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"no change triggers for {vendor}")
     with connection.cursor() as cursor:
-        for table, column in TABLES:
+        for table, column in tables:
             for event, row in EVENTS:
                 names = {
                     "name": _name(table, event),
@@ -68,10 +74,12 @@ def triggers_create(connection: BaseDatabaseWrapper) -> None:
                     cursor.execute(_POSTGRES_TRIGGER.format(transition=row, **names))
 
 
-def triggers_drop(connection: BaseDatabaseWrapper) -> None:
+def triggers_drop(
+    connection: BaseDatabaseWrapper, tables: tuple[tuple[str, str], ...] = TABLES
+) -> None:
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        for table, _ in TABLES:
+        for table, _ in tables:
             for event, _ in EVENTS:
                 name = _name(table, event)
                 cursor.execute(

@@ -7,15 +7,15 @@ from django.db import migrations, models
 
 
 def _triggers_create(apps, schema_editor):
-    from matching.index.triggers import triggers_create
+    from matching.index.triggers import FIRST_TABLES, triggers_create
 
-    triggers_create(schema_editor.connection)
+    triggers_create(schema_editor.connection, FIRST_TABLES)
 
 
 def _triggers_drop(apps, schema_editor):
-    from matching.index.triggers import triggers_drop
+    from matching.index.triggers import FIRST_TABLES, triggers_drop
 
-    triggers_drop(schema_editor.connection)
+    triggers_drop(schema_editor.connection, FIRST_TABLES)
 
 
 class Migration(migrations.Migration):

@@ -125,6 +125,6 @@ def test_a_migrate_puts_back_change_triggers_that_a_table_rebuild_dropped():
 
     triggers_ensure(using="default")  # what post_migrate calls
 
-    assert len(triggers_present(connection)) == 6
+    assert len(triggers_present(connection)) == 12  # stock, shops, corridor points, corridors
     item = make_item(ShopFactory(), "red scarf")
     assert set(found()) == {item.pk}
