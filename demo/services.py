@@ -2,7 +2,8 @@
 
 ``demo_load`` fills the database through the same services as the real commands: ten
 shops on two floors, a few hundred stock items from ``demo.catalogue``, the synonym
-list, a kiosk per shop and one at the entrance, a clerk and an admin login. Run again, it
+list, a kiosk per shop and one at the entrance, corridors on both floors (walking
+distances and routes on the maps), a clerk and an admin login. Run again, it
 adds only what is missing (expired stock comes back) and issues fresh passwords and kiosk
 keys, since only hashes of the old ones are kept.
 
@@ -27,7 +28,7 @@ from django.db import transaction
 from demo.catalogue import CATEGORIES, SYNONYMS, item_specs
 from kiosks.models import Kiosk
 from kiosks.services import kiosk_create, kiosk_key_rotate
-from mall.models import Shop
+from mall.models import CorridorEdge, CorridorNode, Shop
 from mall.services import ShopInput, clerk_create, shops_import
 from matching.models import SynonymGroup
 from matching.services import synonyms_replace
@@ -52,6 +53,46 @@ DEMO_SHOPS: tuple[tuple[str, str, int, float, float], ...] = (
     ("glow-beauty", "Glow Beauty", 1, 50.0, 5.0),
     ("silver-lining", "Silver Lining", 1, 70.0, 25.0),
     ("home-nest", "Home Nest", 1, 40.0, 25.0),
+)
+#: The corridors (docs/decisions/0014): (name, floor, x, y) of each point, then the ways
+#: between them by name "floor:name" (kind, cost in metres or None for the straight
+#: length). Page Turner's door opens on the north gallery, reached past Gadget Garden: its
+#: walk from the entrance is longer than the straight line, and the maps show it.
+DEMO_POINTS: tuple[tuple[str, int, float, float], ...] = (
+    ("entrance", 0, 0.0, 15.0),
+    ("west", 0, 10.0, 15.0),
+    ("stairs", 0, 20.0, 15.0),
+    ("centre", 0, 30.0, 15.0),
+    ("east", 0, 50.0, 15.0),
+    ("lift", 0, 60.0, 15.0),
+    ("far east", 0, 70.0, 15.0),
+    ("north gallery east", 0, 55.0, 22.0),
+    ("north gallery", 0, 40.0, 22.0),
+    ("west", 1, 10.0, 15.0),
+    ("stairs", 1, 20.0, 15.0),
+    ("centre", 1, 30.0, 15.0),
+    ("middle", 1, 40.0, 15.0),
+    ("east", 1, 50.0, 15.0),
+    ("lift", 1, 60.0, 15.0),
+    ("far east", 1, 70.0, 15.0),
+)
+DEMO_WAYS: tuple[tuple[str, str, str, float | None], ...] = (
+    ("0:entrance", "0:west", "corridor", None),
+    ("0:west", "0:stairs", "corridor", None),
+    ("0:stairs", "0:centre", "corridor", None),
+    ("0:centre", "0:east", "corridor", None),
+    ("0:east", "0:lift", "corridor", None),
+    ("0:lift", "0:far east", "corridor", None),
+    ("0:east", "0:north gallery east", "corridor", None),
+    ("0:north gallery east", "0:north gallery", "corridor", None),
+    ("1:west", "1:stairs", "corridor", None),
+    ("1:stairs", "1:centre", "corridor", None),
+    ("1:centre", "1:middle", "corridor", None),
+    ("1:middle", "1:east", "corridor", None),
+    ("1:east", "1:lift", "corridor", None),
+    ("1:lift", "1:far east", "corridor", None),
+    ("0:stairs", "1:stairs", "stairs", 12.0),
+    ("0:lift", "1:lift", "lift", 25.0),
 )
 ITEMS_PER_SHOP = 36
 ENTRANCE_KIOSK = "Entrance"
@@ -95,6 +136,7 @@ def demo_load() -> DemoMall:
         if not SynonymGroup.objects.exists():
             synonyms_replace(lines=SYNONYMS)
         keys = _kiosks_load(shops)
+        _corridors_load()
         clerk_password = _password()
         clerk_create(username=CLERK_USERNAME, shop=shops[0], password=clerk_password)
         admin_password = _password()
@@ -132,6 +174,18 @@ def _stock_load(shops: list[Shop]) -> int:
                     )
                 )
     return stock_items_import(rows=rows) if rows else 0
+
+
+def _corridors_load() -> None:
+    """Draw the demo's corridors, unless staff have drawn some (theirs are kept)."""
+    if CorridorNode.objects.exists():
+        return
+    points = {
+        f"{floor}:{name}": CorridorNode.objects.create(name=name, floor=floor, x=x, y=y)
+        for name, floor, x, y in DEMO_POINTS
+    }
+    for start, end, kind, cost in DEMO_WAYS:
+        CorridorEdge.objects.create(start=points[start], end=points[end], kind=kind, cost_m=cost)
 
 
 def _products() -> list[str]:

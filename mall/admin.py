@@ -12,8 +12,16 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from mall.floorplan import floor_svg
-from mall.models import Floor, Landmark, Membership, Retention, Shop
-from mall.selectors import floor_plan
+from mall.models import (
+    CorridorEdge,
+    CorridorNode,
+    Floor,
+    Landmark,
+    Membership,
+    Retention,
+    Shop,
+)
+from mall.selectors import floor_corridors, floor_plan
 from mall.services import landmarks_changed
 
 if TYPE_CHECKING:
@@ -27,12 +35,16 @@ class ShopCounts(TypedDict):
     clerk_count: int
 
 
-def place_map(floor: int | None, x: float | None, y: float | None) -> SafeString:
+def place_map(
+    floor: int | None, x: float | None, y: float | None, *, corridors: bool = False
+) -> SafeString:
     """The floor's map for a change form: a click on it sets the form's x and y
-    (``static/js/admin_place.js``); the current position is "you are here"."""
+    (``static/js/admin_place.js``); the current position is "you are here";
+    ``corridors`` draws the corridors and points staff drew on the floor."""
     number = floor if floor is not None else 0
     here = (x, y) if x is not None and y is not None else None
-    svg = floor_svg(floor_plan(number), here=here)
+    lines, points = floor_corridors(number) if corridors else ([], [])
+    svg = floor_svg(floor_plan(number), here=here, corridors=lines, points=points)
     return format_html(
         '<div class="place-map" data-floor="{}"><p class="help">Click on the map to place it'
         " (sets x and y); change the floor to see another.</p>{}</div>",
@@ -169,3 +181,75 @@ class LandmarkAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Landmark]) -> None:
         super().delete_queryset(request, queryset)
         landmarks_changed()
+
+
+class CorridorEdgeInline(admin.TabularInline):
+    """Corridors, stairs, escalators and lifts from this point to others."""
+
+    model = CorridorEdge
+    fk_name = "start"
+    extra = 1
+    fields = ("end", "kind", "cost_m")
+    autocomplete_fields = ("end",)
+    verbose_name = "way from this point"
+    verbose_name_plural = "ways from this point (corridors, stairs, escalators, lifts)"
+
+
+@admin.register(CorridorNode)
+class CorridorNodeAdmin(admin.ModelAdmin):
+    """Points of the corridors (docs/decisions/0014-walking-distance.md): click on the
+    floor's map to place one, then join it to others below. Shops and kiosks attach to the
+    nearest point of their floor; with no corridor drawn, distances are straight lines."""
+
+    list_display = ("__str__", "floor", "x", "y", "ways")
+    list_filter = ("floor",)
+    search_fields = ("name", "floor")
+    readonly_fields = ("map", "joined")
+    fields = ("name", "floor", "x", "y", "map", "joined")
+    inlines: tuple[type[admin.options.InlineModelAdmin], ...] = (CorridorEdgeInline,)
+    Media = PlaceOnMapMedia
+
+    @admin.display(description="place on the map")
+    def map(self, node: CorridorNode) -> SafeString:
+        return place_map(
+            node.floor,
+            node.x if node.pk else None,
+            node.y if node.pk else None,
+            corridors=True,
+        )
+
+    @admin.display(description="joined to")
+    def joined(self, node: CorridorNode) -> str:
+        if node.pk is None:
+            return "-"
+        ways = [f"{edge.end} ({edge.kind})" for edge in node.edges_out.select_related("end")]
+        ways += [f"{edge.start} ({edge.kind})" for edge in node.edges_in.select_related("start")]
+        return "; ".join(ways) or "nothing yet"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CorridorNode]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                out_count=Count("edges_out", distinct=True),
+                in_count=Count("edges_in", distinct=True),
+            )
+        )
+
+    @admin.display(description="ways")
+    def ways(self, node: CorridorNode) -> int:
+        return node.out_count + node.in_count  # type: ignore[attr-defined]
+
+
+@admin.register(CorridorEdge)
+class CorridorEdgeAdmin(admin.ModelAdmin):
+    """A corridor, stairs, an escalator or a lift between two points, walked both ways."""
+
+    list_display = ("__str__", "kind", "cost_m", "metres")
+    list_filter = ("kind",)
+    autocomplete_fields = ("start", "end")
+    list_select_related = ("start", "end")
+
+    @admin.display(description="walked (m)")
+    def metres(self, edge: CorridorEdge) -> str:
+        return f"{edge.length_m:.1f}"

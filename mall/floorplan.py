@@ -66,6 +66,37 @@ class FloorPlan:
         return self.name or floor_name(self.number)
 
 
+@dataclass(frozen=True)
+class RouteLine:
+    """The part of a walking route on one floor: points in order, and where it leaves the
+    floor (``note``: "stairs to Floor 1") or arrives from another (``arrival``)."""
+
+    points: tuple[tuple[float, float], ...]
+    note: str = ""
+    arrival: str = ""
+
+
+def route_lines(steps: Sequence[tuple[int, float, float, str]], floor: int) -> list[RouteLine]:
+    """The lines of a route (``(floor, x, y, how it was reached)`` in walking order) that
+    are on ``floor``: one per stay on it, split where the route changes floor."""
+    lines: list[RouteLine] = []
+    run: list[tuple[float, float]] = []
+    arrival = ""
+    for index, (at_floor, x, y, _) in enumerate(steps):
+        if at_floor != floor:
+            continue
+        if not run and index > 0 and steps[index - 1][0] != floor:
+            how = steps[index][3]
+            arrival = f"{how} from {floor_name(steps[index - 1][0])}"
+        run.append((x, y))
+        following = steps[index + 1] if index + 1 < len(steps) else None
+        if following is None or following[0] != floor:
+            note = f"{following[3]} to {floor_name(following[0])}" if following is not None else ""
+            lines.append(RouteLine(tuple(run), note=note, arrival=arrival))
+            run, arrival = [], ""
+    return lines
+
+
 def floor_name(number: int) -> str:
     """How a floor is called when staff gave it no name."""
     if number == 0:
@@ -115,9 +146,14 @@ def floor_svg(
     pins: Sequence[Pin] = (),
     here: tuple[float, float] | None = None,
     element_id: str = "",
+    route: Sequence[RouteLine] = (),
+    corridors: Sequence[tuple[tuple[float, float], tuple[float, float]]] = (),
+    points: Sequence[Spot] = (),
 ) -> str:
-    """The floor as an inline SVG: plan image (if any), shops as grey dots with their
-    names, landmarks, "you are here", and numbered pins for the shopper's list."""
+    """The floor as an inline SVG: plan image (if any), the corridors staff drew
+    (``corridors`` and their ``points``: the admin's map), shops as grey dots with their
+    names, landmarks, the walking route to the first shop of the list, "you are here", and
+    numbered pins for the shopper's list."""
     scale = max(plan.width, plan.height) / 100  # label sizes follow the floor's size
 
     def px(x: float) -> str:
@@ -147,6 +183,22 @@ def floor_svg(
             f' height="{_num(plan.image_height_m)}" preserveAspectRatio="none"/>'
         )
     font = _num(4.2 * scale)
+    if corridors or points:
+        parts.append('<g class="corridors">')
+        for (x1, y1), (x2, y2) in corridors:
+            parts.append(
+                f'<line x1="{px(x1)}" y1="{py(y1)}" x2="{px(x2)}" y2="{py(y2)}"'
+                f' stroke="#8a6d1f" stroke-width="{_num(0.9 * scale)}" stroke-linecap="round"/>'
+            )
+        for point in points:
+            size = 1.3 * scale
+            parts.append(
+                f'<rect class="corridor-point" x="{_num(point.x - plan.left - size)}"'
+                f' y="{_num(plan.top - point.y - size)}" width="{_num(2 * size)}"'
+                f' height="{_num(2 * size)}" fill="#8a6d1f"><title>{escape(point.name)}</title>'
+                "</rect>"
+            )
+        parts.append("</g>")
     parts.append('<g class="shops">')
     for shop in plan.shops:
         parts.append(
@@ -168,6 +220,26 @@ def floor_svg(
             f"{escape(mark.name)}</text></g>"
         )
     parts.append("</g>")
+    if route:
+        parts.append('<g class="route">')
+        for line in route:
+            dots = " ".join(f"{px(x)},{py(y)}" for x, y in line.points)
+            title = "Walking route" + (f" ({line.note})" if line.note else "")
+            parts.append(
+                f'<polyline class="route-line" points="{dots}" fill="none" stroke="#0b57a4"'
+                f' stroke-width="{_num(1.4 * scale)}" stroke-linecap="round"'
+                f' stroke-linejoin="round"'
+                f' stroke-dasharray="{_num(3 * scale)} {_num(1.6 * scale)}">'
+                f"<title>{escape(title)}</title></polyline>"
+            )
+            for words, (x, y) in ((line.note, line.points[-1]), (line.arrival, line.points[0])):
+                if words:
+                    parts.append(
+                        f'<text class="route-note" x="{px(x)}" y="{py(y - 6 * scale)}"'
+                        f' font-size="{font}" text-anchor="middle" fill="#083d74"'
+                        f' font-weight="700">{escape(words[:1].upper() + words[1:])}</text>'
+                    )
+        parts.append("</g>")
     if here is not None:
         parts.append(
             f'<g class="here"><circle cx="{px(here[0])}" cy="{py(here[1])}" r="{_num(3.2 * scale)}"'

@@ -191,11 +191,13 @@ class CorridorEdge(models.Model):
         return f"{self.kind}: {self.start} - {self.end}"
 
     def clean(self) -> None:
-        if self.start_id is None or self.end_id is None:
+        # In the point's inline the start may be a point not saved yet (no id).
+        start = self.start if self.start_id is not None or _has(self, "start") else None
+        end = self.end if self.end_id is not None or _has(self, "end") else None
+        if start is None or end is None:
             return
-        if self.start_id == self.end_id:
+        if start is end or (start.pk is not None and start.pk == end.pk):
             raise ValidationError("A corridor joins two different points: pick another end.")
-        start, end = self.start, self.end
         if start.floor != end.floor:
             if self.kind == self.CORRIDOR:
                 raise ValidationError(
@@ -209,11 +211,14 @@ class CorridorEdge(models.Model):
                         "how many metres of walking they are worth."
                     }
                 )
-        reverse = CorridorEdge.objects.filter(start_id=self.end_id, end_id=self.start_id)
-        same = CorridorEdge.objects.filter(start_id=self.start_id, end_id=self.end_id)
+        if start.pk is None or end.pk is None:
+            return
+        joined = CorridorEdge.objects.filter(
+            models.Q(start_id=start.pk, end_id=end.pk) | models.Q(start_id=end.pk, end_id=start.pk)
+        )
         if self.pk is not None:
-            reverse, same = reverse.exclude(pk=self.pk), same.exclude(pk=self.pk)
-        if reverse.exists() or same.exists():
+            joined = joined.exclude(pk=self.pk)
+        if joined.exists():
             raise ValidationError(
                 "These two points are already joined: change that corridor instead."
             )
@@ -224,6 +229,11 @@ class CorridorEdge(models.Model):
         if self.cost_m is not None:
             return self.cost_m
         return math.hypot(self.start.x - self.end.x, self.start.y - self.end.y)
+
+
+def _has(edge: CorridorEdge, name: str) -> bool:
+    """The edge has its ``name`` end set (a related object, saved or not)."""
+    return edge._meta.get_field(name).is_cached(edge)
 
 
 class CorridorVersion(models.Model):

@@ -16,8 +16,10 @@ from mall.floorplan import (
     floor_svg,
     list_pin_floors,
     plan_bounds,
+    route_lines,
 )
-from mall.models import Floor, Landmark, Membership, Retention, Shop
+from mall.models import CorridorEdge, CorridorNode, Floor, Landmark, Membership, Retention, Shop
+from mall.walking import Place, walk_route
 
 
 def retention_current() -> Retention:
@@ -129,16 +131,52 @@ def floor_numbers() -> list[int]:
     return sorted(numbers)
 
 
+def route_steps(start: Place, shop_slug: str) -> list[tuple[int, float, float, str]]:
+    """The walking route from ``start`` to the shop ``shop_slug`` as (floor, x, y, how it
+    was reached); empty without corridors, an unknown shop or no walk between."""
+    shop = Shop.objects.filter(slug=str(shop_slug)[:50]).first()
+    if shop is None:
+        return []
+    steps = walk_route(start, (shop.floor, shop.x, shop.y))
+    return [(s.floor, s.x, s.y, s.kind) for s in steps or ()]
+
+
+def first_shop(results: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The shop of pin 1: the first offer of the list (``list_pins``' order)."""
+    for result in results:
+        for offer in result.get("offers", ()):
+            return offer["shop"]
+    return None
+
+
+def floor_corridors(number: int) -> tuple[list[tuple[tuple[float, float], ...]], list[Spot]]:
+    """The corridors (as pairs of ends) and points staff drew on floor ``number``."""
+    points = list(CorridorNode.objects.filter(floor=number))
+    lines = [
+        ((edge.start.x, edge.start.y), (edge.end.x, edge.end.y))
+        for edge in CorridorEdge.objects.filter(
+            start__floor=number, end__floor=number
+        ).select_related("start", "end")
+    ]
+    spots = [Spot(name=str(point), x=point.x, y=point.y) for point in points]
+    return lines, spots
+
+
 def list_maps(*, results: list[dict[str, Any]], at: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The maps of a ranked list (the sighting answer's ``results`` and ``at``): one per
     floor with a shop of the list or the shopper, theirs first, pins numbered as the list,
-    "You are here" on theirs. Each: ``floor``, ``title``, ``here`` (bool), ``svg``."""
+    "You are here" on theirs, and the walking route to pin 1 when staff drew corridors.
+    Each: ``floor``, ``title``, ``here`` (bool), ``svg``."""
     floors = list_pin_floors(results)
     order = ([at["floor"]] if at else []) + [f for f in floors if not at or f != at["floor"]]
+    first = first_shop(results)
+    steps = route_steps((at["floor"], at["x"], at["y"]), first["slug"]) if at and first else []
     maps = []
     for number in order:
         here = (at["x"], at["y"]) if at and at["floor"] == number else None
-        plan = floor_plan(number, also=(here,) if here else ())
-        svg = floor_svg(plan, pins=floors.get(number, []), here=here)
+        route = route_lines(steps, number)
+        also = ((here,) if here else ()) + tuple(p for line in route for p in line.points)
+        plan = floor_plan(number, also=also)
+        svg = floor_svg(plan, pins=floors.get(number, []), here=here, route=route)
         maps.append({"floor": number, "title": plan.title, "here": here is not None, "svg": svg})
     return maps

@@ -8,23 +8,30 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from core.errors import NotFound
-from mall.floorplan import floor_svg
-from mall.selectors import floor_image, floor_plan
+from mall.floorplan import floor_svg, route_lines
+from mall.selectors import floor_image, floor_plan, route_steps
 
 
 @require_GET
 @cache_control(max_age=60)
 def floor_map(request: HttpRequest, floor: str) -> HttpResponse:
     """``/map/<floor>.svg``: the floor with its shops and landmarks (no pins: the phone
-    page draws the shopper's own on it); ``?x=&y=`` makes room for the shopper's place."""
+    page draws the shopper's own on it); ``?x=&y=`` makes room for the shopper's place;
+    ``?from_floor=&from_x=&from_y=&to=<shop slug>`` draws this floor's part of the walking
+    route from there to that shop (nothing without corridors). Bad values are ignored."""
     also: tuple[tuple[float, float], ...] = ()
-    try:
-        x, y = float(request.GET["x"]), float(request.GET["y"])
-        if abs(x) <= 100_000 and abs(y) <= 100_000:
-            also = ((x, y),)
-    except (KeyError, ValueError):
-        pass
-    svg = floor_svg(floor_plan(int(floor), also=also))
+    point = _point(request.GET.get("x"), request.GET.get("y"))
+    if point is not None:
+        also = (point,)
+    route = []
+    start = _point(request.GET.get("from_x"), request.GET.get("from_y"))
+    to = request.GET.get("to", "")
+    from_floor = request.GET.get("from_floor", "")
+    if start is not None and to and from_floor.lstrip("-").isdigit() and len(from_floor) <= 4:
+        steps = route_steps((int(from_floor), *start), to)
+        route = route_lines(steps, int(floor))
+        also += tuple(p for line in route for p in line.points)
+    svg = floor_svg(floor_plan(int(floor), also=also), route=route)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
@@ -37,3 +44,14 @@ def floor_plan_image(request: HttpRequest, floor: str) -> FileResponse:
     except NotFound as error:
         raise Http404(str(error)) from error
     return FileResponse(plan.image.open("rb"))
+
+
+def _point(x: str | None, y: str | None) -> tuple[float, float] | None:
+    """(x, y) in metres from query values; None when missing, not numbers or far off."""
+    try:
+        point = float(x or ""), float(y or "")
+    except ValueError:
+        return None
+    if all(abs(value) <= 100_000 for value in point):  # NaN is not <= anything
+        return point
+    return None

@@ -38,6 +38,17 @@ def _fresh_throttle_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_corridors() -> Iterator[None]:
+    # Each test's database starts again from no corridors, and so may its version number:
+    # a worker's copy of an earlier test's corridors must not pass for this one's.
+    from mall.walking import walking_forget
+
+    walking_forget()
+    yield
+    walking_forget()
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

@@ -1,5 +1,6 @@
 // Maps of the mall on the phone page: the server draws each floor (/map/<floor>.svg: plan,
-// shops, landmarks); this module puts the shopper's numbered pins and "you are here" on it.
+// shops, landmarks, and the walking route from the shopper to pin 1 when staff drew
+// corridors); this module puts the shopper's numbered pins and "you are here" on it.
 // Numbers follow mall/floorplan.py's list_pins: shops in the order they first appear in
 // the list, so a shop's pin shows the number the list shows beside it.
 
@@ -23,10 +24,22 @@ export function floorName(number) {
   return `Floor ${number}`;
 }
 
-function floorSvg(number, here) {
-  const key = here ? `${number}@${here.x},${here.y}` : String(number);
+function floorSvg(number, here, route) {
+  const params = new URLSearchParams();
+  if (here) {
+    params.set("x", here.x);
+    params.set("y", here.y);
+  }
+  if (route) {
+    params.set("from_floor", route.from.floor);
+    params.set("from_x", route.from.x);
+    params.set("from_y", route.from.y);
+    params.set("to", route.to);
+  }
+  const query = params.toString();
+  const key = `${number}?${query}`;
   if (!floors.has(key)) {
-    floors.set(key, fetch(`/map/${number}.svg${here ? `?${new URLSearchParams({ x: here.x, y: here.y })}` : ""}`).then((response) => {
+    floors.set(key, fetch(`/map/${number}.svg${query ? `?${query}` : ""}`).then((response) => {
       if (!response.ok) throw new Error(`map ${number}: ${response.status}`);
       return response.text();
     }));
@@ -69,10 +82,11 @@ function place(svg, pins, here) {
 }
 
 // Draws one map per floor that has a pin or "you are here" into `container`, the
-// shopper's floor first. A map that cannot be fetched is left out (the list still says
-// where each shop is).
+// shopper's floor first, with the walking route to pin 1 (the list's first shop). A map
+// that cannot be fetched is left out (the list still says where each shop is).
 export async function drawMaps(container, results, at) {
   const pins = listPins(results);
+  const route = at && pins.length ? { from: at, to: pins[0].slug } : null;
   const byFloor = new Map();
   if (at) byFloor.set(at.floor, []);
   for (const pin of pins) {
@@ -82,7 +96,7 @@ export async function drawMaps(container, results, at) {
   const figures = [];
   for (const [floor, floorPins] of byFloor) {
     let text;
-    try { text = await floorSvg(floor, at && at.floor === floor ? at : null); } catch (error) { continue; }
+    try { text = await floorSvg(floor, at && at.floor === floor ? at : null, route); } catch (error) { continue; }
     const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
     place(svg, floorPins, at && at.floor === floor ? at : null);
     const figure = document.createElement("figure");
