@@ -152,8 +152,8 @@ def floor_svg(
 ) -> str:
     """The floor as an inline SVG: plan image (if any), the corridors staff drew
     (``corridors`` and their ``points``: the admin's map), shops as grey dots with their
-    names, landmarks, the walking route to the first shop of the list, "you are here", and
-    numbered pins for the shopper's list."""
+    names (over the walking route to the first shop of the list), landmarks, "you are
+    here", and numbered pins for the shopper's list."""
     scale = max(plan.width, plan.height) / 100  # label sizes follow the floor's size
 
     def px(x: float) -> str:
@@ -199,6 +199,26 @@ def floor_svg(
                 "</rect>"
             )
         parts.append("</g>")
+    if route:
+        parts.append('<g class="route">')
+        for line in route:
+            dots = " ".join(f"{px(x)},{py(y)}" for x, y in line.points)
+            title = "Walking route" + (f" ({line.note})" if line.note else "")
+            parts.append(
+                f'<polyline class="route-line" points="{dots}" fill="none" stroke="#0b57a4"'
+                f' stroke-width="{_num(1.4 * scale)}" stroke-linecap="round"'
+                f' stroke-linejoin="round"'
+                f' stroke-dasharray="{_num(3 * scale)} {_num(1.6 * scale)}">'
+                f"<title>{escape(title)}</title></polyline>"
+            )
+            for words, (x, y) in ((line.note, line.points[-1]), (line.arrival, line.points[0])):
+                if words:
+                    parts.append(
+                        f'<text class="route-note" x="{px(x)}" y="{py(y - 6 * scale)}"'
+                        f' font-size="{font}" text-anchor="middle" fill="#083d74"'
+                        f' font-weight="700">{escape(words[:1].upper() + words[1:])}</text>'
+                    )
+        parts.append("</g>")
     parts.append('<g class="shops">')
     for shop in plan.shops:
         parts.append(
@@ -220,26 +240,6 @@ def floor_svg(
             f"{escape(mark.name)}</text></g>"
         )
     parts.append("</g>")
-    if route:
-        parts.append('<g class="route">')
-        for line in route:
-            dots = " ".join(f"{px(x)},{py(y)}" for x, y in line.points)
-            title = "Walking route" + (f" ({line.note})" if line.note else "")
-            parts.append(
-                f'<polyline class="route-line" points="{dots}" fill="none" stroke="#0b57a4"'
-                f' stroke-width="{_num(1.4 * scale)}" stroke-linecap="round"'
-                f' stroke-linejoin="round"'
-                f' stroke-dasharray="{_num(3 * scale)} {_num(1.6 * scale)}">'
-                f"<title>{escape(title)}</title></polyline>"
-            )
-            for words, (x, y) in ((line.note, line.points[-1]), (line.arrival, line.points[0])):
-                if words:
-                    parts.append(
-                        f'<text class="route-note" x="{px(x)}" y="{py(y - 6 * scale)}"'
-                        f' font-size="{font}" text-anchor="middle" fill="#083d74"'
-                        f' font-weight="700">{escape(words[:1].upper() + words[1:])}</text>'
-                    )
-        parts.append("</g>")
     if here is not None:
         parts.append(
             f'<g class="here"><circle cx="{px(here[0])}" cy="{py(here[1])}" r="{_num(3.2 * scale)}"'

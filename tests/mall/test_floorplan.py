@@ -9,7 +9,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mall.floorplan import FloorPlan, Pin, Spot, directions, floor_svg, list_pins, plan_bounds
+from mall.floorplan import (
+    FloorPlan,
+    Pin,
+    RouteLine,
+    Spot,
+    directions,
+    floor_svg,
+    list_pins,
+    plan_bounds,
+)
 from mall.models import Floor, Landmark
 from mall.selectors import place_directions
 from mall.services import landmarks_changed
@@ -159,3 +168,26 @@ def test_a_landmark_saved_in_the_admin_changes_the_directions_at_once(admin_clie
     )
     # Then the next answer says where from it
     assert place_directions(floor=0, x=10, y=0) == "Ground floor, 10 m right of the fountain"
+
+
+def test_a_route_is_split_by_floor_with_where_it_leaves_and_arrives() -> None:
+    from mall.floorplan import route_lines
+
+    steps = [
+        (0, 0.0, 0.0, "corridor"),
+        (0, 10.0, 0.0, "corridor"),
+        (1, 10.0, 0.0, "lift"),
+        (1, 10.0, 20.0, "corridor"),
+    ]
+    assert route_lines(steps, 0) == [
+        RouteLine(((0.0, 0.0), (10.0, 0.0)), note="lift to Floor 1", arrival="")
+    ]
+    assert route_lines(steps, 1) == [
+        RouteLine(((10.0, 0.0), (10.0, 20.0)), note="", arrival="lift from Ground floor")
+    ]
+    assert route_lines(steps, 2) == []
+    plan = FloorPlan(number=0, name="", left=0, bottom=-10, width=40, height=40)
+    svg = floor_svg(plan, route=route_lines(steps, 0), here=(0, 0))
+    # Under the shops' names and "you are here": drawn first; y flipped (top is 30).
+    assert svg.index('class="route"') < svg.index('class="shops"') < svg.index('class="here"')
+    assert 'points="0,30 10,30"' in svg and "Lift to Floor 1" in svg

@@ -53,6 +53,8 @@ class Server:
     checkin_code: str = ""
     #: Primary key of the "hats" shop (the admin's change form).
     hats_id: int = 0
+    #: The server's environment: a script run with it writes to the server's database.
+    env: dict[str, str] | None = None
 
     def sight(self, token: str) -> httpx.Response:
         """A kiosk at the entrance reports the shopper with ``token``."""
@@ -89,6 +91,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             },
             checkin_code=seeded["checkin_code"],
             hats_id=seeded["hats_id"],
+            env=env,
         )
 
 
