@@ -62,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="HTTP sightings timed")
     parser.add_argument("--in-process", type=int, default=1000, help="in-process sightings")
     parser.add_argument("--naive", type=int, default=60, help="naive sightings timed")
+    parser.add_argument(
+        "--corridors",
+        action="store_true",
+        help="draw corridors (a grid per floor, stairs and lifts): walking distances",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
 
@@ -115,10 +120,13 @@ def run(args: argparse.Namespace, work: Path) -> int:
     wants = shared_wants if args.profile == "shared" else None
     tokens = register_shoppers(args.shoppers, wants=wants)
     kiosk_keys = create_kiosks()
+    corridors = draw_corridors() if args.corridors else (0, 0)
     print(
         f"loaded ({args.profile}): {len(slugs)} shops, {rows} stock rows,"
         f" {len(tokens)} shoppers x 3 wants"
+        + (f", corridors: {corridors[0]} points, {corridors[1]} ways" if args.corridors else "")
     )
+    walking_cold = time_walking_tables(kiosk_keys) if args.corridors else []
 
     # As in a serving process (config/asgi.py), SQLite's log is checkpointed by a thread
     # (SQLITE_CHECKPOINT_EVERY=0: by the commits, as SQLite does by itself).
@@ -151,6 +159,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
         f" memory {index_mb:.0f} MB  (target <= 300 MB)"
     )
     print(f"offers per want (top {matched[1]} listed): median {matched[0]:.0f} matching items")
+    if walking_cold:
+        report("walking distances from a kiosk, cold (Dijkstra + every shop)", walking_cold)
     report("sighting in-process (match, rank, cards, answer)", indexed)
     slow = [c for c in commits if c > 0.002]
     print(
@@ -422,6 +432,59 @@ def create_kiosks() -> list[str]:
     keys = [kiosk_create(name=f"kiosk {shop.slug}", shop=shop).key for shop in Shop.objects.all()]
     keys.append(kiosk_create(name="entrance", floor=0, x=0, y=0).key)
     return keys
+
+
+def draw_corridors() -> tuple[int, int]:
+    """A grid of corridor points on each floor (every 20 m east, every 30 m north), joined
+    along the rows and every other column; two stairs and a lift between floors."""
+    from mall.models import CorridorEdge, CorridorNode, corridors_changed
+
+    nodes = {}
+    for floor in range(FLOORS):
+        for x in range(0, 401, 20):
+            for y in range(0, 121, 30):
+                nodes[floor, x, y] = CorridorNode(floor=floor, x=x, y=y, name=f"{x},{y}")
+    CorridorNode.objects.bulk_create(nodes.values())
+    ways = []
+    for (floor, x, y), node in nodes.items():
+        if (floor, x + 20, y) in nodes:
+            ways.append(CorridorEdge(start=node, end=nodes[floor, x + 20, y]))
+        if x % 40 == 0 and (floor, x, y + 30) in nodes:
+            ways.append(CorridorEdge(start=node, end=nodes[floor, x, y + 30]))
+        if floor + 1 < FLOORS and y == 60 and x in (100, 200, 300):
+            kind, cost = ("lift", 30.0) if x == 200 else ("stairs", 15.0)
+            ways.append(
+                CorridorEdge(start=node, end=nodes[floor + 1, x, y], kind=kind, cost_m=cost)
+            )
+    CorridorEdge.objects.bulk_create(ways)
+    corridors_changed()  # bulk writes send no signal (the triggers log them all the same)
+    return len(nodes), len(ways)
+
+
+def time_walking_tables(keys: list[str]) -> list[float]:
+    """Each kiosk's distances to every shop worked out from nothing (as after staff change
+    the corridors): the single-source Dijkstra table and a walk per shop."""
+    from django.conf import settings
+
+    from kiosks.selectors import kiosk_by_key
+    from mall.walking import walking_forget, walking_kept
+    from matching.engine import Position
+    from matching.index import offers
+    from matching.index.memo import catalogue_current
+
+    catalogue = catalogue_current()
+    walking_kept()  # the graph read once; the tables are what is timed
+    positions = [Position(*kiosk_by_key(key).position) for key in keys]
+
+    def table(i: int) -> None:
+        offers._distance_cache.clear()
+        walking_kept()._tables.clear()
+        offers._distances(catalogue, positions[i % len(positions)], settings.FLOOR_CHANGE_METRES)
+
+    found = timed(table, len(positions))
+    walking_forget()
+    offers._distance_cache.clear()
+    return found
 
 
 # --- Timing ----------------------------------------------------------------------------

@@ -7,7 +7,8 @@ drawn, or a place on a floor without points, or no path between, there is no wal
 ranking keeps DESIGN's straight line (``matching.engine.distance``).
 
 Each worker keeps the graph it read and, per starting point (a kiosk stands still), the
-single-source Dijkstra table (distances and paths to every point). Two ways tell a worker
+single-source Dijkstra table (metres to every point); a route (for a map) is one more
+shortest path, worked out when asked. Two ways tell a worker
 that its copy is out of date:
 
 - a sighting reads the matching index's change log anyway (one query), and database
@@ -57,9 +58,7 @@ class Walking:
     floors: dict[int, tuple[tuple[int, float, float], ...]]
     #: This process's number for this copy (what distances worked out from it are kept by).
     serial: int = field(default_factory=itertools.count(1).__next__)
-    _tables: dict[int, tuple[dict[int, float], dict[int, list[int]]]] = field(
-        default_factory=dict, repr=False
-    )
+    _tables: dict[int, dict[int, float]] = field(default_factory=dict, repr=False)
     _attached: dict[Place, tuple[int, float] | None] = field(default_factory=dict, repr=False)
 
     @property
@@ -84,11 +83,12 @@ class Walking:
             self._attached[place] = found
         return found
 
-    def table(self, source: int) -> tuple[dict[int, float], dict[int, list[int]]]:
-        """Shortest walks from ``source`` to every point: (metres, path) by point."""
+    def table(self, source: int) -> dict[int, float]:
+        """Metres of the shortest walk from ``source`` to every point it reaches (lengths
+        only: keeping every path cost ten times as much, bench/sighting.py)."""
         found = self._tables.get(source)
         if found is None:
-            found = nx.single_source_dijkstra(self.graph, source, weight="cost")
+            found = nx.single_source_dijkstra_path_length(self.graph, source, weight="cost")
             if len(self._tables) >= TABLES_KEPT:
                 self._tables.clear()
             self._tables[source] = found
@@ -101,7 +101,7 @@ class Walking:
         a, b = self.attach(start), self.attach(end)
         if a is None or b is None:
             return None
-        metres = self.table(a[0])[0].get(b[0])
+        metres = self.table(a[0]).get(b[0])
         if metres is None:
             return None
         return a[1] + metres + b[1]
@@ -114,9 +114,9 @@ class Walking:
         a, b = self.attach(start), self.attach(end)
         if a is None or b is None:
             return None
-        path = self.table(a[0])[1].get(b[0])
-        if path is None:
+        if b[0] not in self.table(a[0]):
             return None
+        path = nx.dijkstra_path(self.graph, a[0], b[0], weight="cost")
         steps = [RouteStep(*start)]
         previous = None
         for node in path:
