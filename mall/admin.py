@@ -44,7 +44,8 @@ def place_map(
     number = floor if floor is not None else 0
     here = (x, y) if x is not None and y is not None else None
     lines, points = floor_corridors(number) if corridors else ([], [])
-    svg = floor_svg(floor_plan(number), here=here, corridors=lines, points=points)
+    plan = floor_plan(number, also=tuple((point.x, point.y) for point in points))
+    svg = floor_svg(plan, here=here, corridors=lines, points=points)
     return format_html(
         '<div class="place-map" data-floor="{}"><p class="help">Click on the map to place it'
         " (sets x and y); change the floor to see another.</p>{}</div>",
