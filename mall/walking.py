@@ -61,10 +61,9 @@ class Walking:
     _tables: dict[int, dict[int, float]] = field(default_factory=dict, repr=False)
     _attached: dict[Place, tuple[int, float] | None] = field(default_factory=dict, repr=False)
 
-    @property
-    def drawn(self) -> bool:
-        """Staff drew at least one corridor (else every distance is a straight line)."""
-        return self.graph.number_of_edges() > 0
+    #: Staff drew at least one corridor (else every distance is a straight line). Kept:
+    #: networkx counts edges by walking every point.
+    drawn: bool = False
 
     def attach(self, place: Place) -> tuple[int, float] | None:
         """(nearest point of the place's floor, straight metres to it); None when its floor
@@ -160,7 +159,12 @@ def walking_load(version: int) -> Walking:
         a, b = graph.nodes[start], graph.nodes[end]
         metres = cost if cost is not None else math.hypot(a["x"] - b["x"], a["y"] - b["y"])
         graph.add_edge(start, end, cost=float(metres), kind=kind)
-    return Walking(version, graph, {f: tuple(points) for f, points in floors.items()})
+    return Walking(
+        version,
+        graph,
+        {f: tuple(points) for f, points in floors.items()},
+        drawn=graph.number_of_edges() > 0,
+    )
 
 
 def walking_current() -> Walking:
