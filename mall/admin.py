@@ -207,7 +207,7 @@ class CorridorNodeAdmin(admin.ModelAdmin):
     search_fields = ("name", "floor")
     readonly_fields = ("map", "joined")
     fields = ("name", "floor", "x", "y", "map", "joined")
-    inlines: tuple[type[admin.options.InlineModelAdmin], ...] = (CorridorEdgeInline,)
+    inlines: ClassVar[tuple[type[admin.options.InlineModelAdmin], ...]] = (CorridorEdgeInline,)
     Media = PlaceOnMapMedia
 
     @admin.display(description="place on the map")

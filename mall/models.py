@@ -192,8 +192,7 @@ class CorridorEdge(models.Model):
 
     def clean(self) -> None:
         # In the point's inline the start may be a point not saved yet (no id).
-        start = self.start if self.start_id is not None or _has(self, "start") else None
-        end = self.end if self.end_id is not None or _has(self, "end") else None
+        start, end = _end(self, "start"), _end(self, "end")
         if start is None or end is None:
             return
         if start is end or (start.pk is not None and start.pk == end.pk):
@@ -231,9 +230,14 @@ class CorridorEdge(models.Model):
         return math.hypot(self.start.x - self.end.x, self.start.y - self.end.y)
 
 
-def _has(edge: CorridorEdge, name: str) -> bool:
-    """The edge has its ``name`` end set (a related object, saved or not)."""
-    return edge._meta.get_field(name).is_cached(edge)
+def _end(edge: CorridorEdge, name: str) -> CorridorNode | None:
+    """The edge's ``name`` end (a point, saved or not: the inline's start is the point
+    being added), None when not chosen."""
+    try:
+        node: CorridorNode = getattr(edge, name)
+    except CorridorNode.DoesNotExist:  # Django's RelatedObjectDoesNotExist
+        return None
+    return node
 
 
 class CorridorVersion(models.Model):

@@ -149,7 +149,9 @@ def first_shop(results: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
-def floor_corridors(number: int) -> tuple[list[tuple[tuple[float, float], ...]], list[Spot]]:
+def floor_corridors(
+    number: int,
+) -> tuple[list[tuple[tuple[float, float], tuple[float, float]]], list[Spot]]:
     """The corridors (as pairs of ends) and points staff drew on floor ``number``."""
     points = list(CorridorNode.objects.filter(floor=number))
     lines = [

@@ -68,18 +68,18 @@ class Walking:
     def attach(self, place: Place) -> tuple[int, float] | None:
         """(nearest point of the place's floor, straight metres to it); None when its floor
         has no point. Remembered per place: shops and kiosks stand still."""
-        found = self._attached.get(place, False)
-        if found is False:
-            floor, x, y = place
-            points = self.floors.get(floor, ())
-            found = min(
-                ((node, math.hypot(px - x, py - y)) for node, px, py in points),
-                key=lambda pair: (pair[1], pair[0]),
-                default=None,
-            )
-            if len(self._attached) >= 100_000:
-                self._attached.clear()
-            self._attached[place] = found
+        if place in self._attached:
+            return self._attached[place]
+        floor, x, y = place
+        points = self.floors.get(floor, ())
+        found = min(
+            ((node, math.hypot(px - x, py - y)) for node, px, py in points),
+            key=lambda pair: (pair[1], pair[0]),
+            default=None,
+        )
+        if len(self._attached) >= 100_000:
+            self._attached.clear()
+        self._attached[place] = found
         return found
 
     def table(self, source: int) -> dict[int, float]:

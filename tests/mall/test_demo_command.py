@@ -45,6 +45,23 @@ def test_demo_loads_ten_shops_on_two_floors_with_stock_kiosks_and_synonyms():
     assert SynonymGroup.objects.exists()
 
 
+def test_demo_draws_corridors_that_make_a_walk_longer_than_the_straight_line():
+    from mall.models import CorridorEdge
+    from mall.walking import walk_distance, walk_route
+
+    run_demo()
+    run_demo()  # drawn once
+
+    assert CorridorEdge.objects.count() == len(demo_module.DEMO_WAYS)
+    entrance = Kiosk.objects.get(is_entrance=True).position
+    books = Shop.objects.get(slug="page-turner")
+    walked = walk_distance(entrance, (books.floor, books.x, books.y))
+    assert walked is not None and walked > 40 + 10  # straight: about 41 m
+    upstairs = Shop.objects.get(slug="home-nest")
+    kinds = [step.kind for step in walk_route(entrance, (1, upstairs.x, upstairs.y)) or []]
+    assert "stairs" in kinds  # 12 m of stairs beat the 25 m lift from the west
+
+
 def test_demo_run_twice_duplicates_nothing():
     run_demo()
     counts = (Shop.objects.count(), StockItem.objects.count(), Kiosk.objects.count())
