@@ -479,7 +479,9 @@ def time_walking_tables(keys: list[str]) -> list[float]:
     def table(i: int) -> None:
         offers._distance_cache.clear()
         walking_kept()._tables.clear()
-        offers._distances(catalogue, positions[i % len(positions)], settings.FLOOR_CHANGE_METRES)
+        offers._distances(
+            catalogue, positions[i % len(positions)], settings.FLOOR_CHANGE_METRES, walking_kept()
+        )
 
     found = timed(table, len(positions))
     walking_forget()

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
     from customers.selectors import customer_by_token
     from kiosks.selectors import kiosk_by_key
     from mall.models import CorridorEdge, Shop
-    from mall.walking import walk_route
+    from mall.walking import walk_route, walking_kept
     from matching.engine import Position
     from matching.index.memo import catalogue_current
     from matching.index.offers import _distances
@@ -108,7 +108,12 @@ def run(args: argparse.Namespace, work: Path) -> int:
         """Every kiosk's distances worked out (the steady state)."""
         catalogue = catalogue_current()
         for kiosk in kiosks:
-            _distances(catalogue, Position(*kiosk.position), settings.FLOOR_CHANGE_METRES)
+            _distances(
+                catalogue,
+                Position(*kiosk.position),
+                settings.FLOOR_CHANGE_METRES,
+                walking_kept(),
+            )
 
     def sight(i: int) -> None:
         customer = customer_by_token(tokens[i % len(tokens)])

@@ -72,7 +72,11 @@ def desires_offers(
     catalogue = catalogue_current()
     limit = limit if limit is not None else max(OFFERS_PER_DESIRE, settings.CARD_SHOPS)
     walk = Walk(
-        catalogue, at=at, preference=preference, floor_change_metres=settings.FLOOR_CHANGE_METRES
+        catalogue,
+        at=at,
+        preference=preference,
+        floor_change_metres=settings.FLOOR_CHANGE_METRES,
+        walking=walking_kept(),
     )
     found = {}
     for desire in desires:
@@ -145,7 +149,11 @@ def items_search(
     catalogue = catalogue_current()
     exact, similar = want_items(catalogue, engine.want_phrases(name, keywords), synonyms_current())
     walk = Walk(
-        catalogue, at=at, preference=ranking, floor_change_metres=settings.FLOOR_CHANGE_METRES
+        catalogue,
+        at=at,
+        preference=ranking,
+        floor_change_metres=settings.FLOOR_CHANGE_METRES,
+        walking=walking_kept() if at is not None else None,
     )
     total, page = items_ranked(catalogue, exact, similar, walk=walk, offset=offset, limit=limit)
     return SearchPage(

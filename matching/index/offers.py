@@ -19,10 +19,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pyroaring import BitMap
 
-from mall.walking import Walking, walking_kept
 from matching import engine
 from matching.index.catalogue import (
     PRICE_BUCKETS,
@@ -32,6 +32,9 @@ from matching.index.catalogue import (
     OfferedShop,
     shop_range,
 )
+
+if TYPE_CHECKING:
+    from mall.walking import Walking
 
 
 @dataclass(frozen=True)
@@ -104,11 +107,13 @@ class Walk:
         at: engine.Position | None,
         preference: str,
         floor_change_metres: float,
+        walking: Walking | None = None,
     ) -> None:
-        """With ``at`` None (a search from nowhere) every distance is 0: cheapest first."""
+        """With ``at`` None (a search from nowhere) every distance is 0: cheapest first.
+        ``walking``: the corridors staff drew (``mall.walking``), None for straight lines."""
         self.catalogue = catalogue
         self.preference = "cheapest" if at is None else preference
-        self._distances = _distances(catalogue, at, floor_change_metres)
+        self._distances = _distances(catalogue, at, floor_change_metres, walking)
 
     def distance(self, slot: int) -> float:
         return self._distances[1][slot]
@@ -160,13 +165,15 @@ _distance_cache: dict[tuple, tuple[list[int], list[float]]] = {}
 
 
 def _distances(
-    catalogue: Catalogue, at: engine.Position | None, floor_change_metres: float
+    catalogue: Catalogue,
+    at: engine.Position | None,
+    floor_change_metres: float,
+    walking: Walking | None = None,
 ) -> tuple[list[int], list[float]]:
     """(slots nearest first, distance by slot) from ``at``: kiosks stand still, so each
     position's order is worked out once per catalogue, shop count and corridors' version
     (walking distances when staff drew corridors: ``shop_distance``)."""
-    walking = walking_kept() if at is not None else None
-    version = walking.serial if walking is not None else 0
+    version = walking.serial if walking is not None and at is not None else 0
     key = (catalogue.serial, len(catalogue.shop_of_slot), at, floor_change_metres, version)
     found = _distance_cache.get(key)
     if found is None:
