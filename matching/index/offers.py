@@ -241,11 +241,13 @@ def desire_offers(
             made[slot] = None
             return None
         distance = walk.distance(slot)
+        # The shop's items, ranked once (a shop holds a few of a want's items), as
+        # (row, similar); a Match is made only when asked for: a card lists 5 of them.
+        order: list[tuple[OfferedItem, bool]] = []
         ranked: list[Match] = []
 
         def top(k: int) -> list[Match]:
-            # The shop's items, ranked once (a shop holds a few of a want's items).
-            if not ranked:
+            if not order:
                 for similar_kind, keys in ((False, exact), (True, similar)):
                     if not keys.range_cardinality(start, end):
                         continue
@@ -253,11 +255,12 @@ def desire_offers(
                     for key in keys.iter_equal_or_larger(start):
                         if key >= end:
                             break
-                        here.append((by_key[key].price, by_key[key].pk, key))
+                        row = by_key[key]
+                        here.append((row.price, row.pk, row))  # ids are unique: rows never compared
                     here.sort()
-                    ranked.extend(
-                        Match(desire_id, by_key[key], distance, similar_kind) for *_, key in here
-                    )
+                    order.extend((row, similar_kind) for *_, row in here)
+            for row, similar_kind in order[len(ranked) : k]:
+                ranked.append(Match(desire_id, row, distance, similar_kind))
             return ranked[:k]
 
         best = None if best_key is None else Match(desire_id, by_key[best_key], distance, kind)
