@@ -35,7 +35,16 @@ def catalogue_current() -> Catalogue:
             started = time.perf_counter()
             _cursor = changes_head()
             walking_forget()  # read with the catalogue: changes from here on are in the log
-            _catalogue = catalogue_load()
+            # The load makes hundreds of thousands of objects that all stay: the collector,
+            # left on, walked them again and again while they piled up (a dozen full
+            # collections in one cold start); they are collected once, below, and frozen.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                _catalogue = catalogue_load()
+            finally:
+                if collecting:
+                    gc.enable()
             last_load_seconds = time.perf_counter() - started
             _freeze(len(_catalogue.by_key))
             return _catalogue
