@@ -41,3 +41,14 @@ wal_checkpointer_start()
 # in the middle of a request (tens of milliseconds on a worker, ``bench/sighting.py``).
 gc.collect()
 gc.freeze()
+
+# A request leaves a few hundred objects in reference cycles (Django's and DRF's request,
+# response and view objects, the handler's tasks), which only a full collection frees; by
+# CPython's default (a full collection every 10 of the middle generation) that came every
+# ~100 sightings and walked the whole unfrozen heap in the middle of one: about 1% of the
+# requests, the p99 itself (docs/decisions/0015). Every 100: ten times rarer, each one
+# longer by the garbage it frees (a few MB between two).
+#: Middle-generation collections per full collection in a worker (CPython's default: 10).
+FULL_COLLECTION_EVERY = 100
+young, middle, _ = gc.get_threshold()
+gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
