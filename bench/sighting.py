@@ -47,7 +47,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the project, also when run as bench/sighting.py
-from bench.common import percentile  # noqa: E402
+from bench.common import django_in, percentile  # noqa: E402
 from bench.servers import daphne_workers  # noqa: E402
 
 FLOORS = 3
@@ -71,15 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="mall-bench-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
-    os.environ["MEDIA_ROOT"] = str(work / "media")
-    os.environ["REGISTRATION_THROTTLE"] = "none"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_in(work)
     try:
         return run(args, work)
     finally:

@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the project, also when run as bench/walking.py
+from bench.common import django_in  # noqa: E402
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,15 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="mall-walk-bench-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
-    os.environ["MEDIA_ROOT"] = str(work / "media")
-    os.environ["REGISTRATION_THROTTLE"] = "none"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_in(work)
     try:
         return run(args, work)
     finally:
