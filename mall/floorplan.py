@@ -183,6 +183,11 @@ def floor_svg(
             f' height="{_num(plan.image_height_m)}" preserveAspectRatio="none"/>'
         )
     font = _num(4.2 * scale)
+    # Names keep a halo of the floor's colour: the route and corridors pass under them.
+    halo = (
+        f' stroke="#f3f5f8" stroke-width="{_num(1.2 * scale)}" stroke-linejoin="round"'
+        ' paint-order="stroke"'
+    )
     if corridors or points:
         parts.append('<g class="corridors">')
         for (x1, y1), (x2, y2) in corridors:
@@ -215,7 +220,7 @@ def floor_svg(
                 if words:
                     parts.append(
                         f'<text class="route-note" x="{px(x)}" y="{py(y - 6 * scale)}"'
-                        f' font-size="{font}" text-anchor="middle" fill="#083d74"'
+                        f' font-size="{font}"{halo} text-anchor="middle" fill="#083d74"'
                         f' font-weight="700">{escape(words[:1].upper() + words[1:])}</text>'
                     )
         parts.append("</g>")
@@ -225,7 +230,7 @@ def floor_svg(
             f'<g class="shop" data-shop="{escape(shop.slug)}">'
             f'<circle cx="{px(shop.x)}" cy="{py(shop.y)}" r="{_num(1.6 * scale)}" fill="#6b7380"/>'
             f'<text x="{px(shop.x)}" y="{py(shop.y + 5.2 * scale)}" font-size="{font}"'
-            f' text-anchor="middle" fill="#3d434c">{escape(shop.name)}</text></g>'
+            f'{halo} text-anchor="middle" fill="#3d434c">{escape(shop.name)}</text></g>'
         )
     parts.append("</g>")
     parts.append('<g class="landmarks">')
@@ -236,7 +241,7 @@ def floor_svg(
             f'<g class="landmark"><path d="M{_num(x)} {_num(y - size)} L{_num(x + size)} {_num(y)}'
             f' L{_num(x)} {_num(y + size)} L{_num(x - size)} {_num(y)} Z" fill="#6b4fa8"/>'
             f'<text x="{_num(x)}" y="{_num(y + size + 4.4 * scale)}" font-size="{font}"'
-            f' text-anchor="middle" fill="#4b347f" font-style="italic">'
+            f'{halo} text-anchor="middle" fill="#4b347f" font-style="italic">'
             f"{escape(mark.name)}</text></g>"
         )
     parts.append("</g>")
@@ -245,7 +250,7 @@ def floor_svg(
             f'<g class="here"><circle cx="{px(here[0])}" cy="{py(here[1])}" r="{_num(3.2 * scale)}"'
             f' fill="#d1242f" stroke="#fff" stroke-width="{_num(0.8 * scale)}"/>'
             f'<text x="{px(here[0])}" y="{py(here[1] + 5.4 * scale)}" font-size="{font}"'
-            f' text-anchor="middle" fill="#a1121c" font-weight="700">You are here</text></g>'
+            f'{halo} text-anchor="middle" fill="#a1121c" font-weight="700">You are here</text></g>'
         )
     parts.append('<g class="pins">')
     parts.extend(pin_svg(pin, plan=plan) for pin in pins)

@@ -64,7 +64,7 @@ function place(svg, pins, here) {
     const group = node("g", { class: "here" });
     group.append(
       node("circle", { cx: here.x - left, cy: top - here.y, r: 3.2 * scale, fill: "#d1242f", stroke: "#fff", "stroke-width": 0.8 * scale }),
-      node("text", { x: here.x - left, y: top - here.y - 5.4 * scale, "font-size": 4.2 * scale, "text-anchor": "middle", fill: "#a1121c", "font-weight": 700 }, "You are here"),
+      node("text", { x: here.x - left, y: top - here.y - 5.4 * scale, "font-size": 4.2 * scale, "text-anchor": "middle", fill: "#a1121c", "font-weight": 700, stroke: "#f3f5f8", "stroke-width": 1.2 * scale, "stroke-linejoin": "round", "paint-order": "stroke" }, "You are here"),
     );
     svg.insertBefore(group, layer);
   }

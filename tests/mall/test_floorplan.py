@@ -75,6 +75,9 @@ def test_floor_svg_draws_shops_pins_and_you_are_here_north_up() -> None:
     assert "Shoe &lt;Shop&gt;" in svg and "<Shop>" not in svg
     assert re.search(r'class="pin" data-number="1" data-shop="shoes"', svg)
     assert '<g class="here"><circle cx="0" cy="60"' in svg
+    # Names keep a halo of the floor's colour, so a route under them does not cross them out.
+    labels = re.findall(r"<text [^>]*>(?:Shoe &lt;Shop&gt;|You are here)</text>", svg)
+    assert len(labels) == 2 and all('paint-order="stroke"' in label for label in labels)
 
 
 def test_floor_bounds_take_in_a_shop_placed_off_the_plan() -> None:
