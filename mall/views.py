@@ -26,9 +26,9 @@ def floor_map(request: HttpRequest, floor: str) -> HttpResponse:
     route = []
     start = _point(request.GET.get("from_x"), request.GET.get("from_y"))
     to = request.GET.get("to", "")
-    from_floor = request.GET.get("from_floor", "")
-    if start is not None and to and from_floor.lstrip("-").isdigit() and len(from_floor) <= 4:
-        steps = route_steps((int(from_floor), *start), to)
+    from_floor = _floor(request.GET.get("from_floor", ""))
+    if start is not None and to and from_floor is not None:
+        steps = route_steps((from_floor, *start), to)
         route = route_lines(steps, int(floor))
         also += tuple(p for line in route for p in line.points)
     svg = floor_svg(floor_plan(int(floor), also=also), route=route)
@@ -55,3 +55,13 @@ def _point(x: str | None, y: str | None) -> tuple[float, float] | None:
     if all(abs(value) <= 100_000 for value in point):  # NaN is not <= anything
         return point
     return None
+
+
+def _floor(value: str) -> int | None:
+    """A floor number from a query value; None when it is not a plain whole number."""
+    if len(value) > 4:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None

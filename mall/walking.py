@@ -70,17 +70,20 @@ class Walking:
         has no point. Remembered per place: shops and kiosks stand still."""
         if place in self._attached:
             return self._attached[place]
-        floor, x, y = place
-        points = self.floors.get(floor, ())
-        found = min(
-            ((node, math.hypot(px - x, py - y)) for node, px, py in points),
-            key=lambda pair: (pair[1], pair[0]),
-            default=None,
-        )
+        found = self.nearest(place)
         if len(self._attached) >= 100_000:
             self._attached.clear()
         self._attached[place] = found
         return found
+
+    def nearest(self, place: Place) -> tuple[int, float] | None:
+        """(nearest point of the place's floor, straight metres to it), not remembered."""
+        floor, x, y = place
+        return min(
+            ((node, math.hypot(px - x, py - y)) for node, px, py in self.floors.get(floor, ())),
+            key=lambda pair: (pair[1], pair[0]),
+            default=None,
+        )
 
     def table(self, source: int) -> dict[int, float]:
         """Metres of the shortest walk from ``source`` to every point it reaches (lengths
@@ -110,12 +113,14 @@ class Walking:
         no walk."""
         if not self.drawn:
             return None
-        a, b = self.attach(start), self.attach(end)
+        # A map's start comes from its query string: nothing about it is remembered.
+        a, b = self.nearest(start), self.attach(end)
         if a is None or b is None:
             return None
-        if b[0] not in self.table(a[0]):
+        try:
+            _, path = nx.single_source_dijkstra(self.graph, a[0], b[0], weight="cost")
+        except nx.NetworkXNoPath:
             return None
-        path = nx.dijkstra_path(self.graph, a[0], b[0], weight="cost")
         steps = [RouteStep(*start)]
         previous = None
         for node in path:
@@ -157,8 +162,11 @@ def walking_load(version: int) -> Walking:
         if start not in graph or end not in graph:
             continue  # a point added between the two reads: the next version has it
         a, b = graph.nodes[start], graph.nodes[end]
+        if cost is None and a["floor"] != b["floor"]:
+            continue  # a point moved to another floor after the fact: no free floor change
         metres = cost if cost is not None else math.hypot(a["x"] - b["x"], a["y"] - b["y"])
-        graph.add_edge(start, end, cost=float(metres), kind=kind)
+        # The admin refuses a negative cost; a row written around it must not break Dijkstra.
+        graph.add_edge(start, end, cost=max(0.0, float(metres)), kind=kind)
     return Walking(
         version,
         graph,

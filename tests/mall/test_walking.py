@@ -252,3 +252,38 @@ def test_the_floor_map_draws_this_floors_part_of_the_route(client, two_floors):
     assert "route-line" not in client.get("/map/0.svg", {**query, "to": "nowhere"}).content.decode()
     bad = client.get("/map/0.svg", {**query, "from_x": "nan", "from_floor": "x"})
     assert bad.status_code == 200 and "route-line" not in bad.content.decode()
+
+
+@pytest.mark.parametrize("from_floor", ["--5", "²", "-", "12345", " "])
+def test_a_map_with_a_start_floor_that_is_no_number_has_no_route_and_no_500(
+    client, two_floors, from_floor
+):
+    ShopFactory(slug="upstairs", floor=1, x=30, y=10)
+    query = {"from_floor": from_floor, "from_x": "0", "from_y": "0", "to": "upstairs"}
+    answer = client.get("/map/0.svg", query)
+    assert answer.status_code == 200 and "route-line" not in answer.content.decode()
+
+
+def test_a_map_route_from_anywhere_is_not_remembered(two_floors):
+    # A map's start comes from a query string: a crawler must not fill the worker's memory.
+    walking = walking_current()
+    before = dict(walking._attached)
+    for x in range(50):
+        assert walking.route((0, x + 0.5, 1.0), (1, 30, 10)) is not None
+    assert walking._attached.keys() - before.keys() <= {(1, 30, 10)}
+
+
+def test_rows_written_around_the_admin_do_not_break_the_walk(two_floors):
+    # A negative cost (the admin refuses one) counts as nothing instead of breaking Dijkstra.
+    CorridorEdge.objects.filter(kind="lift").update(cost_m=-50)
+    catalogue_current()
+    assert walking_kept().distance((0, 0, 0), (1, 30, 10)) == pytest.approx(10 + 0 + 30)
+    # A point moved to another floor after its corridor was drawn: that corridor is no free
+    # floor change (it has no cost), so the walk up takes the lift again.
+    CorridorEdge.objects.filter(kind="lift").update(cost_m=60)
+    door, corner = (CorridorNode.objects.get(name=name) for name in ("door", "corner"))
+    CorridorNode.objects.filter(pk=corner.pk).update(floor=1, x=100, y=100)
+    catalogue_current()
+    walking = walking_kept()
+    assert not walking.graph.has_edge(door.pk, corner.pk)
+    assert walking.distance((0, 0, 0), (1, 30, 10)) == pytest.approx(100)
