@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.columns import concrete_field
 from core.errors import DomainError, NotFound
 from customers.faces import face_image_clean
 from customers.models import Customer, DesiredProduct, ShopRequest
@@ -178,23 +179,17 @@ def customer_seen(*, customer: Customer, kiosk: Kiosk, now: datetime) -> None:
     # this row, and building the ORM's UPDATE cost more than running it (cProfile,
     # ``bench/sighting.py --profile shared``). ``first_seen_at`` is kept once set (dwell,
     # counted at erasure).
-    seen = _customer_field("last_seen_at").get_db_prep_save(now, connection)
+    seen = concrete_field(Customer, "last_seen_at").get_db_prep_save(now, connection)
     with connection.cursor() as cursor:
         cursor.execute(_customer_seen_sql(), [kiosk.pk, seen, seen, customer.pk])
     customer.first_seen_at = customer.first_seen_at or now
-
-
-def _customer_field(name: str) -> models.Field:
-    field = Customer._meta.get_field(name)
-    assert isinstance(field, models.Field)  # a concrete column
-    return field
 
 
 @functools.cache
 def _customer_seen_sql() -> str:
     quote = connection.ops.quote_name
     kiosk, seen, out, first, pk = (
-        quote(_customer_field(name).column)
+        quote(concrete_field(Customer, name).column)
         for name in ("last_kiosk", "last_seen_at", "out_of_range_since", "first_seen_at", "id")
     )
     return (

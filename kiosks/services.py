@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import connection, models
+from django.db import connection
 
+from core.columns import concrete_field
 from core.errors import DomainError
 from kiosks.models import Kiosk, Presence, checkin_code_new
 from kiosks.selectors import KEY_PREFIX_LENGTH, key_hash
@@ -98,7 +99,7 @@ def sighting_record(
         # insert. Plain SQL, the value prepared by its field as the ORM would: building
         # ``bulk_create``'s statement cost more than running it (cProfile,
         # ``bench/sighting.py --profile shared``).
-        seen = _field(Presence, "last_seen_at").get_db_prep_save(now, connection)
+        seen = concrete_field(Presence, "last_seen_at").get_db_prep_save(now, connection)
         with connection.cursor() as cursor:
             cursor.execute(_presence_upsert_sql(), [kiosk.pk, customer.pk, seen, seen])
     # The kiosk's own last_seen_at only says it is alive (admin): once a minute is enough,
@@ -113,7 +114,7 @@ def sighting_record(
 def _presence_upsert_sql() -> str:
     quote = connection.ops.quote_name
     kiosk, customer, seen, arrived = (
-        quote(_field(Presence, name).column)
+        quote(concrete_field(Presence, name).column)
         for name in ("kiosk", "customer", "last_seen_at", "arrived_at")
     )
     return (
@@ -121,12 +122,6 @@ def _presence_upsert_sql() -> str:
         f" VALUES (%s, %s, %s, %s) ON CONFLICT ({kiosk}, {customer})"
         f" DO UPDATE SET {seen} = EXCLUDED.{seen}"
     )
-
-
-def _field(model: type[models.Model], name: str) -> models.Field:
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field)  # a concrete column
-    return field
 
 
 def presences_end(*, customer: Customer) -> None:

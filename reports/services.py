@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, models
 from django.utils import timezone
 
+from core.columns import concrete_field
 from customers.models import Customer, DesiredProduct
 from kiosks.models import Kiosk
 from mall.models import Shop
@@ -61,7 +62,7 @@ def _counters_add(
         return
     counters = sorted({name for amounts in summed.values() for name in amounts})
     sql = _upsert_sql(model, tuple(keys), tuple(extra), tuple(counters), len(summed))
-    fields = [_field(model, name) for name in (*keys, *extra, *counters)]
+    fields = [concrete_field(model, name) for name in (*keys, *extra, *counters)]
     params: list[Any] = []
     for values in sorted(summed, key=lambda v: tuple(str(part) for part in v[: len(keys)])):
         amounts = summed[values]
@@ -69,12 +70,6 @@ def _counters_add(
         params += [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _field(model: type[models.Model], name: str) -> models.Field:
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field)  # a concrete column, not a relation's other side
-    return field
 
 
 @functools.lru_cache(maxsize=64)
@@ -87,7 +82,9 @@ def _upsert_sql(
 ) -> str:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    column = {name: quote(_field(model, name).column) for name in (*keys, *extra, *counters)}
+    column = {
+        name: quote(concrete_field(model, name).column) for name in (*keys, *extra, *counters)
+    }
     names = [column[name] for name in (*keys, *extra, *counters)]
     row = "(" + ", ".join(["%s"] * len(names)) + ")"
     adds = ", ".join(f"{column[c]} = {table}.{column[c]} + EXCLUDED.{column[c]}" for c in counters)
@@ -319,7 +316,7 @@ def access_log_record_many(
     # ``bulk_create``'s per-object work was most of that cost (cProfile, bench/sighting.py).
     names = ("at", "action", "actor_kind", "clerk", "actor", "customer", "customer_code")
     shared = [
-        _field(AccessLog, name).get_db_prep_save(value, connection)
+        concrete_field(AccessLog, name).get_db_prep_save(value, connection)
         for name, value in zip(
             names,
             (
@@ -335,7 +332,7 @@ def access_log_record_many(
         )
     ]
     quote = connection.ops.quote_name
-    columns = [_field(AccessLog, name).column for name in ("shop", "shop_name", *names)]
+    columns = [concrete_field(AccessLog, name).column for name in ("shop", "shop_name", *names)]
     row = f"({', '.join(['%s'] * len(columns))})"
     params: list[Any] = []
     for shop_id, name in sorted(shops.items()):
