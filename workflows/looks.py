@@ -69,9 +69,7 @@ def shop_cards_look(*, shop: Shop, clerk: Clerk) -> list[dict[str, Any]]:
 def share_by_shopper(*, customer: Customer, shop: Shop) -> Share:
     """The shopper lets ``shop`` read their wants: logged as theirs."""
     share = share_create(customer=customer, shop=shop)
-    access_log_record(
-        action=AccessAction.SHARE, shop=share.shop, customer_code=customer.code, customer=customer
-    )
+    _log(action=AccessAction.SHARE, shop=share.shop, customer=customer)
     return share
 
 
@@ -107,17 +105,13 @@ def card_take_look(*, shop: Shop, code: str, clerk: User) -> Card:
     logged."""
     customer = visible_customer(shop=shop, code=code)
     card = card_take(shop_id=shop.pk, customer=customer, clerk=clerk)
-    access_log_record(
-        action=AccessAction.CARD_TAKEN,
-        shop=shop,
-        customer_code=card.customer.code,
-        customer=card.customer,
-        clerk=clerk,
-    )
+    _log(action=AccessAction.CARD_TAKEN, shop=shop, customer=card.customer, clerk=clerk)
     return card
 
 
-def _log(*, action: str, shop: Shop, customer: Customer, clerk: Clerk, kiosk: Kiosk | None) -> None:
+def _log(
+    *, action: str, shop: Shop, customer: Customer, clerk: Clerk = None, kiosk: Kiosk | None = None
+) -> None:
     access_log_record(
         action=action,
         shop=shop,
