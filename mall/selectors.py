@@ -134,8 +134,9 @@ def floor_numbers() -> list[int]:
 def route_steps(start: Place, shop_slug: str) -> list[tuple[int, float, float, str]]:
     """The walking route from ``start`` to the shop ``shop_slug`` as (floor, x, y, how it
     was reached); empty without corridors, an unknown shop or no walk between."""
-    shop = Shop.objects.filter(slug=str(shop_slug)[:50]).first()
-    if shop is None:
+    try:
+        shop = shop_by_slug(shop_slug)
+    except NotFound:
         return []
     steps = walk_route(start, (shop.floor, shop.x, shop.y))
     return [(s.floor, s.x, s.y, s.kind) for s in steps or ()]
