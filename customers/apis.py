@@ -20,15 +20,12 @@ from core.schema import OBJECT_LIST
 from core.throttles import (
     RegistrationThrottle,
     ShopperThrottle,
-    code_lookup_check,
-    code_lookup_count,
 )
 from customers.authentication import IsShopper, authenticated_customer
 from customers.faces import MAX_BYTES
 from customers.models import PaymentMethod, Ranking
 from customers.payloads import customer_profile, customer_serving, share_payload
 from customers.selectors import (
-    customer_by_code,
     customer_requests,
     shop_request_of,
     shop_requests,
@@ -416,12 +413,8 @@ class ShopSharesApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         shop = shop_for_clerk(request, slug)
         data = validated(self.InputSerializer, request.data)
-        # Every share by code counts: it is the one way a code makes a shopper visible.
-        code_lookup_check(shop_id=shop.pk)
-        code_lookup_count(shop_id=shop.pk)
-        customer = customer_by_code(data["customer"])
-        share_by_code(
-            shop=shop, customer=customer, clerk=request.user, kiosk=request_kiosk(request)
+        customer = share_by_code(
+            shop=shop, code=data["customer"], clerk=request.user, kiosk=request_kiosk(request)
         )
         return Response(customer_profile(customer), status=201)
 

@@ -16,7 +16,6 @@ from core.errors import Conflict, NotFound
 from core.fields import PriceField, TextField, WholeNumberField
 from core.parsers import validated
 from core.schema import OBJECT_LIST
-from core.throttles import code_lookup_check, code_lookup_count
 from kiosks.authentication import request_clerk, request_kiosk, shop_for_clerk, shop_for_request
 from stock.models import StockItem
 from stock.payloads import alternative_payload, hold_payload
@@ -153,22 +152,14 @@ class SaleCreateApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         shop = shop_for_request(request, slug)
         data = validated(self.InputSerializer, request.data)
-        code = data.get("customer") or None
-        if code:
-            code_lookup_check(shop_id=shop.pk)
-        try:
-            sale = sale_to_code(
-                shop=shop,
-                item_id=data["item"],
-                quantity=data["quantity"],
-                code=code,
-                clerk=request.user,
-                kiosk=request_kiosk(request),
-            )
-        except NotFound as error:
-            if error.code == "unknown_customer":
-                code_lookup_count(shop_id=shop.pk)
-            raise
+        sale = sale_to_code(
+            shop=shop,
+            item_id=data["item"],
+            quantity=data["quantity"],
+            code=data.get("customer") or None,
+            clerk=request.user,
+            kiosk=request_kiosk(request),
+        )
         return Response(
             {
                 "id": sale.pk,

@@ -11,8 +11,9 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 
 from core.errors import NotFound
+from core.throttles import code_lookup_check, code_lookup_count
 from customers.models import Customer, Share
-from customers.selectors import shop_shares, visible_customer
+from customers.selectors import customer_by_code, shop_shares, visible_customer
 from kiosks.models import Kiosk
 from mall.models import Shop
 from matching.models import Card
@@ -73,12 +74,16 @@ def share_by_shopper(*, customer: Customer, shop: Shop) -> Share:
     return share
 
 
-def share_by_code(*, shop: Shop, customer: Customer, clerk: Clerk, kiosk: Kiosk | None) -> Share:
+def share_by_code(*, shop: Shop, code: str, clerk: Clerk, kiosk: Kiosk | None) -> Customer:
     """A clerk typed or scanned the shopper's code (the shopper showed it): a share,
-    logged as the clerk's."""
-    share = share_create(customer=customer, shop=shop)
+    logged as the clerk's; the shopper who shared. Every share by code counts against the
+    shop's look-up limit: it is the one way a code makes a shopper visible."""
+    code_lookup_check(shop_id=shop.pk)
+    code_lookup_count(shop_id=shop.pk)
+    customer = customer_by_code(code)
+    share_create(customer=customer, shop=shop)
     _log(action=AccessAction.SHARE, shop=shop, customer=customer, clerk=clerk, kiosk=kiosk)
-    return share
+    return customer
 
 
 def sale_to_code(
@@ -91,8 +96,16 @@ def sale_to_code(
     kiosk: Kiosk | None,
 ) -> Sale:
     """``workflows.sales.sale_record``; a sale to a shopper's code is logged after it (the
-    shopper may be gone by then: their last want fulfilled)."""
-    sale = sale_record(shop=shop, item_id=item_id, quantity=quantity, customer_code=code)
+    shopper may be gone by then: their last want fulfilled). A code the shop cannot see
+    counts against its look-up limit."""
+    if code:
+        code_lookup_check(shop_id=shop.pk)
+    try:
+        sale = sale_record(shop=shop, item_id=item_id, quantity=quantity, customer_code=code)
+    except NotFound as error:
+        if code and error.code == "unknown_customer":
+            code_lookup_count(shop_id=shop.pk)
+        raise
     if code:
         access_log_record(
             action=AccessAction.SALE, shop=shop, customer_code=code, clerk=clerk, kiosk=kiosk
