@@ -112,6 +112,10 @@ class Catalogue:
     expiries: list[tuple[float, int]] = field(default_factory=list)
     #: Changes whenever postings change: what was remembered of them is then dropped.
     generation: int = 0
+    #: Changes whenever an item enters or leaves ``available`` or moves to another price
+    #: bucket: what sightings learnt of a want's items (``offers.want_walks``) is then
+    #: dropped.
+    offering: int = 0
     #: Tells catalogues of one process apart (a reload makes a new one).
     serial: int = field(default_factory=itertools.count(1).__next__)
     #: A shop ran out of keys (65,536 items added to it since the load): load again.
@@ -137,15 +141,17 @@ class Catalogue:
             self.words.add(key, words)
             self.compounds.add(key, compounds)
             self.generation += 1
-        if old is not None and old.price != item.price:
-            self.prices[price_bucket(old.price)].discard(key)
-        self.prices[price_bucket(item.price)].add(key)
+        bucket = price_bucket(item.price)
+        if old is not None and (moved := price_bucket(old.price)) != bucket:
+            self.prices[moved].discard(key)
+            self.offering += 1
+        self.prices[bucket].add(key)
         self.by_key[key] = item
         if item.quantity > 0 and item.expires_at > time.time():
-            self.available.add(key)
+            self._available_set(key, True)
             heapq.heappush(self.expiries, (item.expires_at, key))
         else:
-            self.available.discard(key)
+            self._available_set(key, False)
 
     def item_drop(self, item_id: int) -> None:
         key = self.key_of.pop(item_id, None)
@@ -153,7 +159,7 @@ class Catalogue:
             return
         old = self.by_key.pop(key)
         self._terms_drop(key, old)
-        self.available.discard(key)
+        self._available_set(key, False)
         self.prices[price_bucket(old.price)].discard(key)
         self.generation += 1
 
@@ -163,7 +169,15 @@ class Catalogue:
             _, key = heapq.heappop(self.expiries)
             item = self.by_key.get(key)
             if item is not None and item.expires_at <= now:
+                self._available_set(key, False)
+
+    def _available_set(self, key: int, offered: bool) -> None:
+        if (key in self.available) != offered:
+            if offered:
+                self.available.add(key)
+            else:
                 self.available.discard(key)
+            self.offering += 1
 
     def slot(self, shop_id: int) -> int:
         """The shop's slot (a new one for a shop not seen yet)."""

@@ -17,6 +17,7 @@ a range count: neither reads an item.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -118,14 +119,18 @@ class Walk:
     def distance(self, slot: int) -> float:
         return self._distances[1][slot]
 
-    def items(self, keys: BitMap) -> Iterator[tuple[int, float]]:
-        """(key, distance) of ``keys`` in order."""
+    def items(
+        self, keys: BitMap, by_price: dict[int, tuple[int, ...]] | None = None
+    ) -> Iterator[tuple[int, float]]:
+        """(key, distance) of the offered items of ``keys`` (in ``available``) in order.
+        ``by_price``: ``keys`` by price bucket, as far as known (``WantWalks.by_price``),
+        filled in as the walk goes."""
         if self.preference == "cheapest":
-            return self._by_price(keys)
+            return self._by_price(keys, {} if by_price is None else by_price)
         return self._by_distance(keys)
 
     def _by_distance(self, keys: BitMap) -> Iterator[tuple[int, float]]:
-        by_key = self.catalogue.by_key
+        by_key, available = self.catalogue.by_key, self.catalogue.available
         order, distances = self._distances
         for distance, run in itertools.groupby(order, key=lambda slot: distances[slot]):
             found = []
@@ -135,27 +140,34 @@ class Walk:
                     for key in keys.iter_equal_or_larger(start):
                         if key >= end:
                             break
-                        found.append((by_key[key].price, by_key[key].pk, key))
+                        if key in available:
+                            found.append((by_key[key].price, by_key[key].pk, key))
             found.sort()
             for _, _, key in found:
                 yield key, distance
 
-    def _by_price(self, keys: BitMap) -> Iterator[tuple[int, float]]:
+    def _by_price(
+        self, keys: BitMap, by_price: dict[int, tuple[int, ...]]
+    ) -> Iterator[tuple[int, float]]:
         by_key, prices = self.catalogue.by_key, self.catalogue.prices
-        distances = self._distances[1]
+        available, distances = self.catalogue.available, self._distances[1]
         left = len(keys)
         for bucket in range(PRICE_BUCKETS):
             if not left:
                 return
             if not prices[bucket]:
                 continue
-            inside = keys & prices[bucket]
+            inside = by_price.get(bucket)
+            if inside is None:
+                # As a tuple: a few numbers, where a small bitmap holds kilobytes.
+                inside = by_price[bucket] = tuple(keys & prices[bucket])
             if not inside:
                 continue
             left -= len(inside)
             found = sorted(
                 (by_key[key].price, distances[key >> SLOT_BITS], by_key[key].pk, key)
                 for key in inside
+                if key in available
             )
             for _, distance, _, key in found:
                 yield key, distance
@@ -177,16 +189,29 @@ def _distances(
     key = (catalogue.serial, len(catalogue.shop_of_slot), at, floor_change_metres, version)
     found = _distance_cache.get(key)
     if found is None:
-        distances = []
-        for shop_id in catalogue.shop_of_slot:
-            shop = catalogue.shops.get(shop_id)
-            if at is None:
-                distances.append(0.0)
-            elif shop is None:
-                distances.append(float("inf"))
-            else:
-                where = engine.Position(shop.floor, shop.x, shop.y)
-                distances.append(shop_distance(at, where, floor_change_metres, walking))
+        distances: list[float]
+        if at is None:
+            distances = [0.0] * len(catalogue.shop_of_slot)
+        elif walking is None or not walking.drawn:
+            # ``engine.distance``'s sum, inlined over every shop (a kiosk's first sighting
+            # pays it: 0.4 -> 0.1 ms at 500 shops); tests/matching/test_offers_property.py
+            # ranks with ``engine.distance`` itself.
+            hypot, floor, x, y = math.hypot, at.floor, at.x, at.y
+            distances = [
+                math.inf
+                if shop is None
+                else hypot(x - shop.x, y - shop.y) + abs(floor - shop.floor) * floor_change_metres
+                for shop in map(catalogue.shops.get, catalogue.shop_of_slot)
+            ]
+        else:
+            distances = []
+            for shop_id in catalogue.shop_of_slot:
+                shop = catalogue.shops.get(shop_id)
+                if shop is None:
+                    distances.append(math.inf)
+                else:
+                    where = engine.Position(shop.floor, shop.x, shop.y)
+                    distances.append(shop_distance(at, where, floor_change_metres, walking))
         order = sorted(range(len(distances)), key=distances.__getitem__)
         if len(_distance_cache) >= 1024:
             _distance_cache.clear()
@@ -217,6 +242,66 @@ def shop_count(keys: BitMap) -> int:
     return keys.get_statistics()["n_containers"] if keys else 0
 
 
+@dataclass(eq=False)
+class WantWalks:
+    """What sightings learnt of a want's items (``want_items``: exact, similar), kept
+    while no item enters or leaves ``available`` or changes price bucket."""
+
+    #: Shops offering one of the items in stock (None: not counted yet).
+    shops: int | None = None
+    #: Of the exact and the similar items: those of each price bucket, as walks met them.
+    by_price: tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]] = field(
+        default_factory=lambda: ({}, {})
+    )
+
+
+#: Wants remembered per process, at most; all are forgotten when it is reached.
+WANTS_REMEMBERED = 20_000
+#: (catalogue serial, generation, offering) -> {(id(exact), id(similar)): (exact,
+#: similar, walks)}; replaced as a whole when any of the three changes.
+_walks: tuple[tuple[int, int, int], dict[tuple[int, int], tuple[BitMap, BitMap, WantWalks]]] = (
+    (0, -1, -1),
+    {},
+)
+
+
+def want_walks(catalogue: Catalogue, exact: BitMap, similar: BitMap) -> WantWalks:
+    """What sightings learnt of the want whose items are ``exact`` and ``similar``.
+
+    ``want_items`` gives a shopper's want the same two sets at every sighting. Operations
+    on sets that span every shop (500 containers at 500 shops) were a third of the
+    matching's time (py-spy, line_profiler: ``bench/sighting.py --profile shared``): the
+    shop count and the price buckets' are kept here, a few numbers and small sets per
+    want; the stock is checked item by item, on the few items a list shows. The sets are
+    kept with their entry, so an id is never taken for another set's."""
+    global _walks
+    version = (catalogue.serial, catalogue.generation, catalogue.offering)
+    if _walks[0] != version:
+        _walks = (version, {})
+    remembered = _walks[1]
+    found = remembered.get((id(exact), id(similar)))
+    if found is not None and found[0] is exact and found[1] is similar:
+        return found[2]
+    walks = WantWalks()
+    if len(remembered) >= WANTS_REMEMBERED:
+        remembered.clear()
+    remembered[id(exact), id(similar)] = (exact, similar, walks)
+    return walks
+
+
+def _in_stock(keys: BitMap, start: int, end: int, available: BitMap) -> list[int]:
+    """The keys of ``keys`` from ``start`` to ``end`` (one shop's) that are offered."""
+    if not keys.range_cardinality(start, end):
+        return []
+    found = []
+    for key in keys.iter_equal_or_larger(start):
+        if key >= end:
+            break
+        if key in available:
+            found.append(key)
+    return found
+
+
 def desire_offers(
     catalogue: Catalogue,
     exact: BitMap,
@@ -228,9 +313,8 @@ def desire_offers(
 ) -> DesireOffers:
     """The first ``limit`` shops for a want whose matching items are ``exact`` and
     ``similar`` (any stock level): exact shops first, then shops with only similar ones."""
-    exact = exact & catalogue.available
-    similar = similar & catalogue.available
-    by_key = catalogue.by_key
+    walks = want_walks(catalogue, exact, similar)
+    by_key, available = catalogue.by_key, catalogue.available
     shops = catalogue.shops
 
     made: dict[int, ShopOffer | None] = {}
@@ -239,29 +323,23 @@ def desire_offers(
         if slot in made:
             return made[slot]
         start, end = shop_range(slot)
-        count = exact.range_cardinality(start, end) + similar.range_cardinality(start, end)
+        # The shop's items in stock, ranked once when asked for (a shop holds a few of a
+        # want's items), as (row, similar); a Match is made only when asked for: a card
+        # lists 5 of them.
+        parts = [_in_stock(keys, start, end, available) for keys in (exact, similar)]
+        count = len(parts[0]) + len(parts[1])
         if not count:
             made[slot] = None
             return None
         distance = walk.distance(slot)
-        # The shop's items, ranked once (a shop holds a few of a want's items), as
-        # (row, similar); a Match is made only when asked for: a card lists 5 of them.
         order: list[tuple[OfferedItem, bool]] = []
         ranked: list[Match] = []
 
         def top(k: int) -> list[Match]:
             if not order:
-                for similar_kind, keys in ((False, exact), (True, similar)):
-                    if not keys.range_cardinality(start, end):
-                        continue
-                    here = []
-                    for key in keys.iter_equal_or_larger(start):
-                        if key >= end:
-                            break
-                        row = by_key[key]
-                        here.append((row.price, row.pk, row))  # ids are unique: rows never compared
-                    here.sort()
-                    order.extend((row, similar_kind) for *_, row in here)
+                for similar_kind, keys in ((False, parts[0]), (True, parts[1])):
+                    rows = sorted((by_key[key].price, by_key[key].pk, key) for key in keys)
+                    order.extend((by_key[key], similar_kind) for *_, key in rows)
             for row, similar_kind in order[len(ranked) : k]:
                 ranked.append(Match(desire_id, row, distance, similar_kind))
             return ranked[:k]
@@ -271,10 +349,13 @@ def desire_offers(
         return found
 
     first: list[int] = []
-    for kind, keys in ((False, exact), (True, similar)):
+    for kind, keys, by_price in (
+        (False, exact, walks.by_price[0]),
+        (True, similar, walks.by_price[1]),
+    ):
         if len(first) >= limit:
             break
-        for key, _ in walk.items(keys):
+        for key, _ in walk.items(keys, by_price):
             slot = key >> SLOT_BITS
             if slot not in made:
                 # The walk's first item of a shop is the shop's best (same order).
@@ -287,10 +368,12 @@ def desire_offers(
         slot = catalogue.slot_of.get(shop_id)
         return offer(slot) if slot is not None else None
 
+    if walks.shops is None:
+        walks.shops = shop_count((exact | similar) & available)
     return DesireOffers(
         # Each first slot was made from a matching item: an offer, never None.
         shops=[found for slot in first if (found := made[slot]) is not None],
-        total=shop_count(exact | similar),
+        total=walks.shops,
         _lookup=lookup,
     )
 
@@ -307,13 +390,12 @@ def items_ranked(
     """Search: how many items are offered, and those from ``offset`` to ``offset + limit``
     in order (exact ones first, each part in the shopper's ranking) as (item, distance,
     similar). The walk stops at the page's end."""
-    exact = exact & catalogue.available
-    similar = similar & catalogue.available
+    walks = want_walks(catalogue, exact, similar)
     stream = itertools.chain(
-        ((key, distance, False) for key, distance in walk.items(exact)),
-        ((key, distance, True) for key, distance in walk.items(similar)),
+        ((key, distance, False) for key, distance in walk.items(exact, walks.by_price[0])),
+        ((key, distance, True) for key, distance in walk.items(similar, walks.by_price[1])),
     )
     page = itertools.islice(stream, offset, offset + limit)
-    return len(exact) + len(similar), [
-        (catalogue.by_key[key], distance, kind) for key, distance, kind in page
-    ]
+    available = catalogue.available
+    total = exact.intersection_cardinality(available) + similar.intersection_cardinality(available)
+    return total, [(catalogue.by_key[key], distance, kind) for key, distance, kind in page]

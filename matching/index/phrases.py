@@ -21,8 +21,8 @@ from matching.index.postings import EMPTY
 #: Phrases remembered per process, at most; all are forgotten when it is reached.
 PHRASES_REMEMBERED = 20_000
 
-#: A phrase's key, (phrase, synonyms), holds its items; a want's, (("want", *phrases),
-#: synonyms), holds (exact, similar).
+#: A phrase's key, (phrase, synonyms), holds its items; a unit's, (("unit", unit),
+#: synonyms), its items; a want's, (("want", *phrases), synonyms), holds (exact, similar).
 Key = tuple[tuple[str | tuple[str, ...], ...], engine.Synonyms]
 Remembered = AbstractBitMap | tuple[BitMap, BitMap]
 #: (catalogue, its generation) -> {key: items}; replaced as a whole when either changes.
@@ -89,12 +89,29 @@ def _phrase_items(
         if start and not before:
             continue
         for end, unit in engine.units(phrase, start, synonyms):
-            found = _unit_items(catalogue, unit, synonyms)
+            found = unit_items(catalogue, unit, synonyms)
             if before is not None:
                 found = before & found
             current = reachable[end]
             reachable[end] = found if current is None else current | found
     return reachable[-1] or EMPTY
+
+
+def unit_items(
+    catalogue: Catalogue, unit: tuple[str, ...], synonyms: engine.Synonyms
+) -> AbstractBitMap:
+    """Items in which ``unit`` is found, remembered as phrases are: a mall's wants share
+    their words ("blue table", "red table", and "table" for both as similar), and the
+    union of a word's forms and typo neighbours was half of a new want's cost
+    (line_profiler, ``bench/sighting.py --profile shared``)."""
+    remembered = _remembered[2]  # current: phrase_items checked it
+    key: Key = (("unit", unit), synonyms)  # never a phrase's key: a phrase holds words
+    found = remembered.get(key)
+    if isinstance(found, AbstractBitMap):
+        return found
+    items = _unit_items(catalogue, unit, synonyms)
+    remembered[key] = items
+    return items
 
 
 def _unit_items(

@@ -2,6 +2,7 @@
 yet gives what ranking every match would: the same shops in the same order, each with its
 best item and count, the same shop total, and the same search pages."""
 
+import time
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -95,3 +96,87 @@ def test_walk_gives_what_ranking_every_match_gives(items, preference, limit, off
     assert [row.pk for row, _, _ in page] == [
         line[-2] for line in expected[offset : offset + limit]
     ]
+
+
+def _catalogue_of(items):
+    catalogue = Catalogue()
+    catalogue.shops = {shop.pk: shop for shop in SHOPS}
+    for shop in SHOPS:
+        catalogue.slot(shop.pk)
+    for pk, (shop_id, name, price, quantity) in enumerate(items, start=1):
+        catalogue.item_put(
+            OfferedItem(
+                pk, shop_id, name, (), quantity, Decimal(price), shop=catalogue.shops[shop_id]
+            )
+        )
+    return catalogue
+
+
+change = st.one_of(
+    st.tuples(st.just("put"), st.integers(1, 25), st.sampled_from(PRICES), st.integers(0, 2)),
+    st.tuples(st.just("drop"), st.integers(1, 25), st.just("0"), st.just(0)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    items=st.lists(item, min_size=1, max_size=25),
+    changes=st.lists(change, min_size=1, max_size=6),
+    preference=st.sampled_from(["nearest", "cheapest"]),
+    limit=st.integers(min_value=1, max_value=5),
+)
+def test_remembered_offers_follow_stock_and_prices(items, changes, preference, limit):
+    """A want's offered items are remembered between sightings (``offers.offered``): a
+    sale, a restock, a new price or a dropped item must still show at the next one. Each
+    change below keeps the item's name, so the want's own sets stay the same objects."""
+    phrases_forget()
+    catalogue = _catalogue_of(items)
+    at = engine.Position(0, 0.0, 0.0)
+    want = ("red", "shoe")
+    walk = Walk(catalogue, at=at, preference=preference, floor_change_metres=30)
+    synonyms = engine.Synonyms([])  # one object, as in a worker: the want's sets are kept
+
+    def check():
+        exact, similar = want_items(catalogue, [want], synonyms)
+        assert want_items(catalogue, [want], synonyms)[0] is exact
+        offers = desire_offers(catalogue, exact, similar, desire_id=1, walk=walk, limit=limit)
+        total, page = items_ranked(catalogue, exact, similar, walk=walk, offset=0, limit=25)
+        expected = brute_force(catalogue, want, at, preference)
+        shops_in_order = list(dict.fromkeys(line[-1] for line in expected))
+        assert [o.shop.pk for o in offers.shops] == shops_in_order[:limit]
+        assert offers.total == len(shops_in_order)
+        assert [row.pk for row, _, _ in page] == [line[-2] for line in expected]
+        assert total == len(expected)
+
+    check()
+    for action, pk, price, quantity in changes:
+        row = next((r for r in catalogue.by_key.values() if r.pk == pk), None)
+        if row is None:
+            continue
+        if action == "drop":
+            catalogue.item_drop(pk)
+        else:
+            catalogue.item_put(
+                OfferedItem(pk, row.shop_id, row.name, (), quantity, Decimal(price), shop=row.shop)
+            )
+        check()
+
+
+def test_an_expired_item_leaves_the_remembered_offers():
+    phrases_forget()
+    catalogue = _catalogue_of([(1, "red shoe", "1.00", 2), (2, "red shoe", "2.50", 2)])
+    walk = Walk(
+        catalogue, at=engine.Position(0, 0.0, 0.0), preference="cheapest", floor_change_metres=30
+    )
+    exact, similar = want_items(catalogue, [("red", "shoe")], engine.Synonyms([]))
+
+    def cheapest():
+        offers = desire_offers(catalogue, exact, similar, desire_id=1, walk=walk, limit=2)
+        return [o.best.item.pk for o in offers.shops]
+
+    soon = time.time() + 3600
+    shop = catalogue.shops[1]
+    catalogue.item_put(OfferedItem(1, 1, "red shoe", (), 2, Decimal("1.00"), "", shop, soon))
+    assert cheapest() == [1, 2]
+    catalogue.expired_drop(soon + 1)
+    assert cheapest() == [2]
