@@ -33,6 +33,7 @@ from matching.index.catalogue import (
     OfferedShop,
     shop_range,
 )
+from matching.index.phrases import memo_epoch
 
 if TYPE_CHECKING:
     from mall.walking import Walking
@@ -257,8 +258,9 @@ class WantWalks:
 
 #: Wants remembered per process, at most; all are forgotten when it is reached.
 WANTS_REMEMBERED = 20_000
-#: (catalogue serial, generation, offering) -> {(id(exact), id(similar)): (exact,
-#: similar, walks)}; replaced as a whole when any of the three changes.
+#: (catalogue serial, the phrases' memo epoch, offering) -> {(id(exact), id(similar)):
+#: (exact, similar, walks)}; replaced as a whole when any of the three changes: kept no
+#: longer than ``phrases`` keeps the sets themselves.
 _walks: tuple[tuple[int, int, int], dict[tuple[int, int], tuple[BitMap, BitMap, WantWalks]]] = (
     (0, -1, -1),
     {},
@@ -275,7 +277,7 @@ def want_walks(catalogue: Catalogue, exact: BitMap, similar: BitMap) -> WantWalk
     want; the stock is checked item by item, on the few items a list shows. The sets are
     kept with their entry, so an id is never taken for another set's."""
     global _walks
-    version = (catalogue.serial, catalogue.generation, catalogue.offering)
+    version = (catalogue.serial, memo_epoch(), catalogue.offering)
     if _walks[0] != version:
         _walks = (version, {})
     remembered = _walks[1]

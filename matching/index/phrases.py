@@ -11,6 +11,7 @@ matches. ``tests/matching/test_index_property.py`` checks it against the engine.
 from __future__ import annotations
 
 import functools
+import itertools
 
 from pyroaring import AbstractBitMap, BitMap
 
@@ -25,24 +26,37 @@ PHRASES_REMEMBERED = 20_000
 #: synonyms), its items; a want's, (("want", *phrases), synonyms), holds (exact, similar).
 Key = tuple[tuple[str | tuple[str, ...], ...], engine.Synonyms]
 Remembered = AbstractBitMap | tuple[BitMap, BitMap]
-#: (catalogue, its generation) -> {key: items}; replaced as a whole when either changes.
-_remembered: tuple[int, int, dict[Key, Remembered]] = (0, -1, {})
+#: (catalogue, its generation, {key: items}, epoch); the dict is replaced, with a new
+#: epoch, when either changes, when it is full, or when forgotten.
+_remembered: tuple[int, int, dict[Key, Remembered], int] = (0, -1, {}, 0)
+_epochs = itertools.count(1)
+
+
+def _current(catalogue: Catalogue) -> dict[Key, Remembered]:
+    global _remembered
+    serial, generation, remembered, _ = _remembered
+    if (serial, generation) != (catalogue.serial, catalogue.generation) or (
+        len(remembered) >= PHRASES_REMEMBERED
+    ):
+        _remembered = (catalogue.serial, catalogue.generation, {}, next(_epochs))
+    return _remembered[2]
+
+
+def memo_epoch() -> int:
+    """Changes whenever what is remembered here is dropped: what others learnt of the sets
+    given out here (``offers.want_walks``) must be dropped with them."""
+    return _remembered[3]
 
 
 def phrase_items(
     catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engine.Synonyms
 ) -> AbstractBitMap:
     """The items ``phrase`` (in matching form) matches, in stock or not."""
-    global _remembered
-    if _remembered[:2] != (catalogue.serial, catalogue.generation):
-        _remembered = (catalogue.serial, catalogue.generation, {})
-    remembered = _remembered[2]
+    remembered = _current(catalogue)
     found = remembered.get((phrase, synonyms))
     if isinstance(found, AbstractBitMap):
         return found
     items = _phrase_items(catalogue, phrase, synonyms)
-    if len(remembered) >= PHRASES_REMEMBERED:
-        remembered.clear()
     remembered[phrase, synonyms] = items
     return items
 
@@ -52,15 +66,13 @@ def want_items(
 ) -> tuple[BitMap, BitMap]:
     """(items matching the want, items only similar to it: rule 7), in stock or not.
     Remembered as the phrases are (a shopper is sighted again and again)."""
-    global _remembered
-    if _remembered[:2] != (catalogue.serial, catalogue.generation):
-        _remembered = (catalogue.serial, catalogue.generation, {})
+    remembered = _current(catalogue)
     key: Key = (("want", *phrases), synonyms)
-    found = _remembered[2].get(key)
+    found = remembered.get(key)
     if isinstance(found, tuple):
         return found
     items = _want_items(catalogue, phrases, synonyms)
-    _remembered[2][key] = items
+    remembered[key] = items
     return items
 
 
@@ -104,7 +116,7 @@ def unit_items(
     their words ("blue table", "red table", and "table" for both as similar), and the
     union of a word's forms and typo neighbours was half of a new want's cost
     (line_profiler, ``bench/sighting.py --profile shared``)."""
-    remembered = _remembered[2]  # current: phrase_items checked it
+    remembered = _current(catalogue)
     key: Key = (("unit", unit), synonyms)  # never a phrase's key: a phrase holds words
     found = remembered.get(key)
     if isinstance(found, AbstractBitMap):
@@ -137,4 +149,4 @@ def _unit_items(
 
 def phrases_forget() -> None:
     global _remembered
-    _remembered = (0, -1, {})
+    _remembered = (0, -1, {}, next(_epochs))

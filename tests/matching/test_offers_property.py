@@ -180,3 +180,40 @@ def test_an_expired_item_leaves_the_remembered_offers():
     assert cheapest() == [1, 2]
     catalogue.expired_drop(soon + 1)
     assert cheapest() == [2]
+
+
+def test_what_walks_learnt_of_a_want_is_dropped_with_its_sets(monkeypatch):
+    """``offers.want_walks`` holds a want's sets while it keeps what it learnt of them: it
+    must let them go when ``phrases`` does (forgotten, or its memo full), or a worker would
+    keep every want's sets it ever matched."""
+    from matching.index import offers as offers_module
+    from matching.index import phrases as phrases_module
+
+    phrases_forget()
+    catalogue = _catalogue_of([(1, "red shoe", "1.00", 2), (2, "blue shoe", "2.50", 2)])
+    synonyms = engine.Synonyms([])
+    walk = Walk(
+        catalogue, at=engine.Position(0, 0.0, 0.0), preference="cheapest", floor_change_metres=30
+    )
+
+    def held():
+        return [entry[0] for entry in offers_module._walks[1].values()]
+
+    def sighting(want):
+        exact, similar = want_items(catalogue, [want], synonyms)
+        desire_offers(catalogue, exact, similar, desire_id=1, walk=walk, limit=2)
+        return exact
+
+    first = sighting(("red", "shoe"))
+    assert held() == [first]
+    assert sighting(("red", "shoe")) is first  # remembered: the same sets, the same entry
+    assert held() == [first]
+
+    phrases_forget()
+    second = sighting(("red", "shoe"))
+    assert second is not first
+    assert held() == [second]
+
+    monkeypatch.setattr(phrases_module, "PHRASES_REMEMBERED", 1)
+    third = sighting(("blue", "shoe"))  # the phrases' memo is full: everything goes
+    assert held() == [third]
