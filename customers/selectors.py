@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from core.errors import NotFound
+from core.rows import PreparedRead
 from core.throttles import code_lookup
-from customers.models import Customer, Share, ShopRequest
+from customers.models import Customer, DesiredProduct, Share, ShopRequest
 from mall.models import Shop
 
 UNKNOWN_TOKEN = "No shopper with this token (unknown, expired or erased)."
@@ -17,6 +18,23 @@ UNKNOWN_TOKEN = "No shopper with this token (unknown, expired or erased)."
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# The shopper with a token's hash, with or without their last kiosk and its shop. The
+# hash is unique: no ORDER BY (``first()`` would sort by creation time). Prepared: a
+# sighting runs this and ``desires_live``; the expiry is checked on the row.
+_by_token_hash = PreparedRead(
+    lambda digest: Customer.objects.filter(token_hash=digest).order_by()[:1], "\x00hash"
+)
+_by_token_hash_with_place = PreparedRead(
+    lambda digest: (
+        Customer.objects.select_related("last_kiosk__shop").filter(token_hash=digest).order_by()[:1]
+    ),
+    "\x00hash",
+)
+_desires_of = PreparedRead(
+    lambda customer_id: DesiredProduct.objects.filter(customer_id=customer_id), -987_654_321
+)
 
 
 def customer_by_token(token: str, *, with_last_kiosk: bool = True) -> Customer:
@@ -28,14 +46,20 @@ def customer_by_token(token: str, *, with_last_kiosk: bool = True) -> Customer:
     """
     if not token or len(token) > 200:
         raise NotFound(UNKNOWN_TOKEN, code="unknown_token")
-    customers = Customer.objects.filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
-    if with_last_kiosk:
-        customers = customers.select_related("last_kiosk__shop")
-    # The hash is unique: no ORDER BY (``first()`` would sort by creation time).
-    customer = next(iter(customers.order_by()[:1]), None)
-    if customer is None:
+    read = _by_token_hash_with_place if with_last_kiosk else _by_token_hash
+    found = read.rows(token_hash(token))
+    if not found or found[0].expires_at <= timezone.now():
         raise NotFound(UNKNOWN_TOKEN, code="unknown_token")
-    return customer
+    return found[0]
+
+
+def desires_live(customer: Customer) -> list[DesiredProduct]:
+    """``customer``'s wants that have not expired, in their order (most wanted first)."""
+    now = timezone.now()
+    desires = [desire for desire in _desires_of.rows(customer.pk) if desire.expires_at > now]
+    for desire in desires:
+        DesiredProduct.customer.field.set_cached_value(desire, customer)
+    return desires
 
 
 #: The one answer to a code that is unknown and to one the shop may not see: a shop cannot

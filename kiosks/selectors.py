@@ -8,6 +8,7 @@ import hmac
 from django.urls import reverse
 
 from core.errors import NotFound
+from core.rows import PreparedRead
 from kiosks.models import Kiosk
 
 KEY_PREFIX_LENGTH = 8
@@ -17,16 +18,25 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+#: The active kiosk with a key prefix, and its shop. No ORDER BY (``first()`` would sort
+#: by name): the prefix is unique. Prepared: this runs on every kiosk request.
+_kiosk_by_prefix = PreparedRead(
+    lambda prefix: (
+        Kiosk.objects.select_related("shop")
+        .filter(key_prefix=prefix, is_active=True)
+        .order_by()[:1]
+    ),
+    "\x00prefix",
+)
+
+
 def kiosk_by_key(key: str) -> Kiosk:
     """The active kiosk whose key is ``key`` (``NotFound`` otherwise). Compares hashes in
     constant time."""
     if not key or len(key) > 200 or "." not in key:
         raise NotFound("Unknown or revoked kiosk key.", code="unknown_key")
-    prefix = key.split(".", 1)[0][:12]
-    # No ORDER BY (``first()`` would sort by name): the prefix is unique, and this runs on
-    # every kiosk request.
-    kiosks = Kiosk.objects.select_related("shop").filter(key_prefix=prefix, is_active=True)
-    kiosk = next(iter(kiosks.order_by()[:1]), None)
+    found = _kiosk_by_prefix.rows(key.split(".", 1)[0][:12])
+    kiosk = found[0] if found else None
     if kiosk is None or not hmac.compare_digest(kiosk.key_hash, key_hash(key)):
         raise NotFound("Unknown or revoked kiosk key.", code="unknown_key")
     return kiosk

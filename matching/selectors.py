@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core.columns import concrete_field
 from customers.models import Customer, DesiredProduct
+from customers.selectors import desires_live
 from mall.models import Shop
 from mall.walking import walking_kept
 from matching import engine, realtime
@@ -239,7 +240,7 @@ def customer_position(customer: Customer) -> engine.Position | None:
 def customer_results(*, customer: Customer) -> list[dict[str, Any]]:
     """The ranked list ``customer`` would get now, without touching any card: what a phone
     page shows when it connects (``shops.update``)."""
-    desires = list(customer.desires.filter(expires_at__gt=timezone.now()))
+    desires = desires_live(customer)
     at = customer_position(customer)
     if at is None or not desires:
         return desire_results(desires, {})

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.columns import concrete_field
 from customers.models import Customer, DesiredProduct
+from customers.selectors import desires_live
 from matching import engine, realtime
 from matching.index.catalogue import OfferedShop, item_terms
 from matching.index.memo import catalogue_current
@@ -198,7 +199,7 @@ def cards_plan(*, customer: Customer, at: engine.Position | None) -> CardsPlan:
     shop of the kiosk that saw them if it has a match (DESIGN.md, flow 3). With ``at`` None
     (never sighted, or gone out of range) no card is shown.
     """
-    desires = list(customer.desires.filter(expires_at__gt=timezone.now()))
+    desires = desires_live(customer)
     offers: dict[int, DesireOffers] = {}
     if at is not None and desires:
         offers = desires_offers(desires, at=at, preference=customer.ranking)
