@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Callable
+from typing import cast
 
 from pyroaring import AbstractBitMap, BitMap
 
@@ -23,8 +25,8 @@ from matching.index.postings import EMPTY
 PHRASES_REMEMBERED = 20_000
 
 #: A phrase's key, (phrase, synonyms), holds its items; a unit's, (("unit", unit),
-#: synonyms), its items; a want's, (("want", *phrases), synonyms), holds (exact, similar).
-Key = tuple[tuple[str | tuple[str, ...], ...], engine.Synonyms]
+#: synonyms), its items; a want's, (("want", phrases), synonyms), holds (exact, similar).
+Key = tuple[tuple[object, ...], engine.Synonyms]
 Remembered = AbstractBitMap | tuple[BitMap, BitMap]
 #: (catalogue, its generation, {key: items}, epoch); the dict is replaced, with a new
 #: epoch, when either changes, when it is full, or when forgotten.
@@ -42,6 +44,14 @@ def _current(catalogue: Catalogue) -> dict[Key, Remembered]:
     return _remembered[2]
 
 
+def _remember(catalogue: Catalogue, key: Key, compute: Callable[[], Remembered]) -> Remembered:
+    remembered = _current(catalogue)
+    found = remembered.get(key)
+    if found is None:
+        found = remembered[key] = compute()
+    return found
+
+
 def memo_epoch() -> int:
     """Changes whenever what is remembered here is dropped: what others learnt of the sets
     given out here (``offers.want_walks``) must be dropped with them."""
@@ -52,13 +62,12 @@ def phrase_items(
     catalogue: Catalogue, phrase: tuple[str, ...], synonyms: engine.Synonyms
 ) -> AbstractBitMap:
     """The items ``phrase`` (in matching form) matches, in stock or not."""
-    remembered = _current(catalogue)
-    found = remembered.get((phrase, synonyms))
-    if isinstance(found, AbstractBitMap):
-        return found
-    items = _phrase_items(catalogue, phrase, synonyms)
-    remembered[phrase, synonyms] = items
-    return items
+    return cast(
+        AbstractBitMap,
+        _remember(
+            catalogue, (phrase, synonyms), lambda: _phrase_items(catalogue, phrase, synonyms)
+        ),
+    )
 
 
 def want_items(
@@ -66,14 +75,11 @@ def want_items(
 ) -> tuple[BitMap, BitMap]:
     """(items matching the want, items only similar to it: rule 7), in stock or not.
     Remembered as the phrases are (a shopper is sighted again and again)."""
-    remembered = _current(catalogue)
-    key: Key = (("want", *phrases), synonyms)
-    found = remembered.get(key)
-    if isinstance(found, tuple):
-        return found
-    items = _want_items(catalogue, phrases, synonyms)
-    remembered[key] = items
-    return items
+    key: Key = (("want", tuple(phrases)), synonyms)  # never a phrase's: a phrase holds words
+    return cast(
+        tuple[BitMap, BitMap],
+        _remember(catalogue, key, lambda: _want_items(catalogue, phrases, synonyms)),
+    )
 
 
 def _want_items(
@@ -116,14 +122,10 @@ def unit_items(
     their words ("blue table", "red table", and "table" for both as similar), and the
     union of a word's forms and typo neighbours was half of a new want's cost
     (line_profiler, ``bench/sighting.py --profile shared``)."""
-    remembered = _current(catalogue)
-    key: Key = (("unit", unit), synonyms)  # never a phrase's key: a phrase holds words
-    found = remembered.get(key)
-    if isinstance(found, AbstractBitMap):
-        return found
-    items = _unit_items(catalogue, unit, synonyms)
-    remembered[key] = items
-    return items
+    key: Key = (("unit", unit), synonyms)  # never a phrase's: a phrase holds words
+    return cast(
+        AbstractBitMap, _remember(catalogue, key, lambda: _unit_items(catalogue, unit, synonyms))
+    )
 
 
 def _unit_items(

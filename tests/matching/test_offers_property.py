@@ -63,16 +63,7 @@ def brute_force(catalogue, want, at, preference):
 )
 def test_walk_gives_what_ranking_every_match_gives(items, preference, limit, offset):
     phrases_forget()
-    catalogue = Catalogue()
-    catalogue.shops = {shop.pk: shop for shop in SHOPS}
-    for shop in SHOPS:
-        catalogue.slot(shop.pk)
-    for pk, (shop_id, name, price, quantity) in enumerate(items, start=1):
-        catalogue.item_put(
-            OfferedItem(
-                pk, shop_id, name, (), quantity, Decimal(price), shop=catalogue.shops[shop_id]
-            )
-        )
+    catalogue = _catalogue_of(items)
     at = engine.Position(0, 0.0, 0.0)
     want = ("red", "shoe")
     exact, similar = want_items(catalogue, [want], engine.Synonyms([]))
@@ -217,3 +208,17 @@ def test_what_walks_learnt_of_a_want_is_dropped_with_its_sets(monkeypatch):
     monkeypatch.setattr(phrases_module, "PHRASES_REMEMBERED", 1)
     third = sighting(("blue", "shoe"))  # the phrases' memo is full: everything goes
     assert held() == [third]
+
+
+def test_a_want_and_a_phrase_never_share_a_memo_entry():
+    """Wants, units and phrases are remembered in one memo: a want of no phrase (stop words
+    only) must not find the items of the phrase "want", nor the other way round."""
+    from matching.index.phrases import phrase_items
+
+    phrases_forget()
+    catalogue = _catalogue_of([(1, "want shoe", "1.00", 2)])
+    synonyms = engine.Synonyms([])
+    assert set(phrase_items(catalogue, ("want",), synonyms)) == {catalogue.key_of[1]}
+    exact, similar = want_items(catalogue, [], synonyms)
+    assert (len(exact), len(similar)) == (0, 0)
+    assert set(phrase_items(catalogue, ("want",), synonyms)) == {catalogue.key_of[1]}
