@@ -5,8 +5,8 @@ key with ``select_related``, 0.35-0.45 ms, against 15 us for running the stateme
 sighting made three such reads: the kiosk by its key, the shopper by their token, their
 wants; ``bench/sighting.py``, cProfile). A ``PreparedRead`` keeps the queryset's SQL and
 the compiler's own machinery that turns rows into models (the backend's converters, the
-``select_related`` populators) per database connection, and fills in the values of each
-call. The models stay the one source of the columns: nothing here names one.
+``select_related`` populators) per thread's database connection, and fills in the values
+of each call. The models stay the one source of the columns: nothing here names one.
 
 The values must reach the database as given (strings, whole numbers): the ORM's SQL for
 ``sample`` values is searched for them, each must be found exactly once. Conditions on
@@ -15,10 +15,10 @@ other types (a time, say) belong in Python, on the rows read.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
-from weakref import WeakKeyDictionary
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -54,17 +54,24 @@ class PreparedRead(Generic[M]):
             raise ValueError("Each sample value must differ from the others.")
         self._build = build
         self._samples = samples
-        self._plans: WeakKeyDictionary[BaseDatabaseWrapper, _Plan] = WeakKeyDictionary()
+        # Per thread, as Django's connections are: a plan holds its connection (the
+        # compiler, the backend's converters), and goes with the thread.
+        self._local = threading.local()
 
     def rows(self, *values: str | int) -> list[M]:
         if len(values) != len(self._samples):
             raise TypeError(f"{len(self._samples)} values expected, {len(values)} given.")
         alias = self._alias
         connection = connections[alias]
-        plan = self._plans.get(connection)
-        if plan is None:
+        plans: dict[str, tuple[BaseDatabaseWrapper, _Plan]] | None
+        plans = getattr(self._local, "plans", None)
+        if plans is None:
+            plans = self._local.plans = {}
+        entry = plans.get(alias)
+        if entry is None or entry[0] is not connection:
             queryset = self._build(*self._samples)
-            plan = self._plans[connection] = _plan(queryset, self._samples, connection)
+            entry = plans[alias] = (connection, _plan(queryset, self._samples, connection))
+        plan = entry[1]
         params = list(plan.params)
         for slot, value in zip(plan.slots, values, strict=True):
             params[slot] = value

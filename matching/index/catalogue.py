@@ -142,11 +142,15 @@ class Catalogue:
             self.compounds.add(key, compounds)
             self.generation += 1
         bucket = price_bucket(item.price)
-        if old is not None and (moved := price_bucket(old.price)) != bucket:
-            self.prices[moved].discard(key)
-            self.offering += 1
+        moved = old is not None and price_bucket(old.price) != bucket
+        if old is not None and moved:
+            self.prices[price_bucket(old.price)].discard(key)
         self.prices[bucket].add(key)
         self.by_key[key] = item
+        if moved:
+            # After the move, as every version here changes after what it covers: a walk
+            # in another thread that saw the old one remembers nothing under the new.
+            self.offering += 1
         if item.quantity > 0 and item.expires_at > time.time():
             self._available_set(key, True)
             heapq.heappush(self.expiries, (item.expires_at, key))

@@ -120,14 +120,13 @@ class Walk:
     def distance(self, slot: int) -> float:
         return self._distances[1][slot]
 
-    def items(
-        self, keys: BitMap, by_price: dict[int, tuple[int, ...]] | None = None
-    ) -> Iterator[tuple[int, float]]:
+    def items(self, keys: BitMap, bucket: Bucket | None = None) -> Iterator[tuple[int, float]]:
         """(key, distance) of the offered items of ``keys`` (in ``available``) in order.
-        ``by_price``: ``keys`` by price bucket, as far as known (``WantWalks.by_price``),
-        filled in as the walk goes."""
+        ``bucket``: ``keys`` of one price bucket, as a want remembers them
+        (``WantWalks.bucket``); worked out when None."""
         if self.preference == "cheapest":
-            return self._by_price(keys, {} if by_price is None else by_price)
+            prices = self.catalogue.prices
+            return self._by_price(keys, bucket or (lambda number: keys & prices[number]))
         return self._by_distance(keys)
 
     def _by_distance(self, keys: BitMap) -> Iterator[tuple[int, float]]:
@@ -147,21 +146,16 @@ class Walk:
             for _, _, key in found:
                 yield key, distance
 
-    def _by_price(
-        self, keys: BitMap, by_price: dict[int, tuple[int, ...]]
-    ) -> Iterator[tuple[int, float]]:
+    def _by_price(self, keys: BitMap, bucket: Bucket) -> Iterator[tuple[int, float]]:
         by_key, prices = self.catalogue.by_key, self.catalogue.prices
         available, distances = self.catalogue.available, self._distances[1]
         left = len(keys)
-        for bucket in range(PRICE_BUCKETS):
+        for number in range(PRICE_BUCKETS):
             if not left:
                 return
-            if not prices[bucket]:
+            if not prices[number]:
                 continue
-            inside = by_price.get(bucket)
-            if inside is None:
-                # As a tuple: a few numbers, where a small bitmap holds kilobytes.
-                inside = by_price[bucket] = tuple(keys & prices[bucket])
+            inside = bucket(number)
             if not inside:
                 continue
             left -= len(inside)
@@ -243,6 +237,10 @@ def shop_count(keys: BitMap) -> int:
     return keys.get_statistics()["n_containers"] if keys else 0
 
 
+#: The keys of one price bucket (by its number) among a set's.
+Bucket = Callable[[int], "BitMap | tuple[int, ...]"]
+
+
 @dataclass(eq=False)
 class WantWalks:
     """What sightings learnt of a want's items (``want_items``: exact, similar), kept
@@ -254,10 +252,35 @@ class WantWalks:
     by_price: tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]] = field(
         default_factory=lambda: ({}, {})
     )
+    #: Keys kept in ``by_price``, at most ``KEYS_REMEMBERED_A_WANT``.
+    kept: int = 0
+
+    def bucket(self, similar: bool, keys: BitMap, prices: list[BitMap]) -> Bucket:
+        """The keys of ``keys`` (the want's exact or ``similar`` items) in a price bucket,
+        kept as tuples (a few numbers, where a small bitmap holds kilobytes) while the want
+        has room."""
+        found = self.by_price[similar]
+
+        def inside(number: int) -> BitMap | tuple[int, ...]:
+            kept = found.get(number)
+            if kept is not None:
+                return kept
+            keys_in = keys & prices[number]
+            if self.kept + len(keys_in) > KEYS_REMEMBERED_A_WANT:
+                return keys_in
+            self.kept += len(keys_in)
+            found[number] = kept = tuple(keys_in)
+            return kept
+
+        return inside
 
 
 #: Wants remembered per process, at most; all are forgotten when it is reached.
-WANTS_REMEMBERED = 20_000
+WANTS_REMEMBERED = 5_000
+#: Keys of price buckets kept for one want, at most (about 40 bytes each as tuples): a
+#: sighting's cheapest walk reads a few dozen; a want offered by few shops walks every
+#: bucket, and those past this are intersected again at each sighting.
+KEYS_REMEMBERED_A_WANT = 256
 #: (catalogue serial, the phrases' memo epoch, offering) -> {(id(exact), id(similar)):
 #: (exact, similar, walks)}; replaced as a whole when any of the three changes: kept no
 #: longer than ``phrases`` keeps the sets themselves.
@@ -351,13 +374,10 @@ def desire_offers(
         return found
 
     first: list[int] = []
-    for kind, keys, by_price in (
-        (False, exact, walks.by_price[0]),
-        (True, similar, walks.by_price[1]),
-    ):
+    for kind, keys in ((False, exact), (True, similar)):
         if len(first) >= limit:
             break
-        for key, _ in walk.items(keys, by_price):
+        for key, _ in walk.items(keys, walks.bucket(kind, keys, catalogue.prices)):
             slot = key >> SLOT_BITS
             if slot not in made:
                 # The walk's first item of a shop is the shop's best (same order).
@@ -392,10 +412,10 @@ def items_ranked(
     """Search: how many items are offered, and those from ``offset`` to ``offset + limit``
     in order (exact ones first, each part in the shopper's ranking) as (item, distance,
     similar). The walk stops at the page's end."""
-    walks = want_walks(catalogue, exact, similar)
+    # Nothing remembered: a page far down a broad search would fill a want's memo.
     stream = itertools.chain(
-        ((key, distance, False) for key, distance in walk.items(exact, walks.by_price[0])),
-        ((key, distance, True) for key, distance in walk.items(similar, walks.by_price[1])),
+        ((key, distance, False) for key, distance in walk.items(exact)),
+        ((key, distance, True) for key, distance in walk.items(similar)),
     )
     page = itertools.islice(stream, offset, offset + limit)
     available = catalogue.available

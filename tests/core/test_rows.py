@@ -92,3 +92,28 @@ def test_desires_live_know_their_shopper(django_assert_num_queries):
     (desire,) = desires_live(customer)
     with django_assert_num_queries(0):
         assert desire.customer is customer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finished_threads_connection_is_let_go():
+    """Plans are kept per thread, as Django's connections are: a thread's connection (which
+    its plan holds) goes with the thread."""
+    import gc
+    import threading
+    import weakref
+
+    from django.db import connections
+
+    read = by_prefix()
+    wrappers = []
+
+    def work():
+        assert read.rows("no-such-prefix") == []
+        wrappers.append(weakref.ref(connections["default"]))
+        connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    gc.collect()
+    assert wrappers and wrappers[0]() is None

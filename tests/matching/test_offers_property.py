@@ -222,3 +222,30 @@ def test_a_want_and_a_phrase_never_share_a_memo_entry():
     exact, similar = want_items(catalogue, [], synonyms)
     assert (len(exact), len(similar)) == (0, 0)
     assert set(phrase_items(catalogue, ("want",), synonyms)) == {catalogue.key_of[1]}
+
+
+def test_a_want_keeps_a_bounded_number_of_keys_and_search_keeps_none(monkeypatch):
+    """A cheapest walk remembers its price buckets' keys, at most ``KEYS_REMEMBERED_A_WANT``
+    a want (a want offered by few shops walks every bucket); a search remembers nothing (a
+    page far down a broad search would fill the memo). The answers stay the same."""
+    from matching.index import offers as offers_module
+
+    monkeypatch.setattr(offers_module, "KEYS_REMEMBERED_A_WANT", 3)
+    phrases_forget()
+    # Five red shoes in five price buckets, in one shop: the walk for 2 shops visits all.
+    catalogue = _catalogue_of([(1, "red shoe", price, 2) for price in PRICES])
+    synonyms = engine.Synonyms([])
+    walk = Walk(
+        catalogue, at=engine.Position(0, 0.0, 0.0), preference="cheapest", floor_change_metres=30
+    )
+    exact, similar = want_items(catalogue, [("red", "shoe")], synonyms)
+    total, page = items_ranked(catalogue, exact, similar, walk=walk, offset=0, limit=10)
+    assert total == 5
+    assert all(entry[0] is not exact for entry in offers_module._walks[1].values())
+    for _ in range(2):
+        offers = desire_offers(catalogue, exact, similar, desire_id=1, walk=walk, limit=2)
+        ((_, _, walks),) = offers_module._walks[1].values()
+        assert walks.kept == sum(len(keys) for keys in walks.by_price[0].values()) == 3
+        assert [o.shop.pk for o in offers.shops] == [1]
+        assert offers.shops[0].count == 5
+    assert [row.pk for row, _, _ in page] == [1, 2, 3, 4, 5]
