@@ -129,6 +129,40 @@ class Walk:
             return self._by_price(keys, bucket or (lambda number: keys & prices[number]))
         return self._by_distance(keys)
 
+    def shop_bests(self, keys: BitMap, bucket: Bucket | None = None) -> Iterator[tuple[int, float]]:
+        """(key, distance) of each shop's best offered item of ``keys``, shops in order:
+        ``items`` with every shop's later items left out. A list needs no more; nearest
+        first, a shop's other items are not sorted in (a shop of its kind of goods may
+        hold dozens of a want's items)."""
+        if self.preference == "cheapest":
+            seen = set()
+            for key, distance in self.items(keys, bucket):
+                if key >> SLOT_BITS not in seen:
+                    seen.add(key >> SLOT_BITS)
+                    yield key, distance
+            return
+        by_key, available = self.catalogue.by_key, self.catalogue.available
+        order, distances = self._distances
+        for distance, run in itertools.groupby(order, key=distances.__getitem__):
+            found = []
+            for slot in run:
+                start, end = shop_range(slot)
+                if not keys.range_cardinality(start, end):
+                    continue
+                best = None
+                for key in keys.iter_equal_or_larger(start):
+                    if key >= end:
+                        break
+                    if key in available:
+                        row = by_key[key]
+                        if best is None or (row.price, row.pk) < best[:2]:
+                            best = (row.price, row.pk, key)
+                if best is not None:
+                    found.append(best)
+            found.sort()
+            for _, _, key in found:
+                yield key, distance
+
     def _by_distance(self, keys: BitMap) -> Iterator[tuple[int, float]]:
         by_key, available = self.catalogue.by_key, self.catalogue.available
         order, distances = self._distances
@@ -377,10 +411,9 @@ def desire_offers(
     for kind, keys in ((False, exact), (True, similar)):
         if len(first) >= limit:
             break
-        for key, _ in walk.items(keys, walks.bucket(kind, keys, catalogue.prices)):
+        for key, _ in walk.shop_bests(keys, walks.bucket(kind, keys, catalogue.prices)):
             slot = key >> SLOT_BITS
-            if slot not in made:
-                # The walk's first item of a shop is the shop's best (same order).
+            if slot not in made:  # an exact shop is not listed again for a similar item
                 offer(slot, key, kind)
                 first.append(slot)
                 if len(first) >= limit:
