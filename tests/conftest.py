@@ -98,6 +98,16 @@ def _fresh_landmarks() -> Iterator[None]:
 
 
 @pytest.fixture
+def fresh_index() -> Iterator[None]:
+    """This worker's index (process-wide) forgotten before and after the test."""
+    from matching.selectors import index_forget
+
+    index_forget()
+    yield
+    index_forget()
+
+
+@pytest.fixture
 def sole():
     """The shop "sole"."""
     from tests.factories import ShopFactory

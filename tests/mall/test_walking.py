@@ -14,19 +14,12 @@ from mall.models import CorridorEdge, CorridorNode
 from mall.walking import walk_distance, walk_route, walking_current, walking_kept
 from matching import engine
 from matching.index.memo import catalogue_current
-from matching.selectors import desires_offers, index_forget, items_search
+from matching.selectors import desires_offers, items_search
 from tests.factories import ShopFactory, make_customer, make_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index")]
 
 ENTRANCE = engine.Position(0, 0.0, 0.0)
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    index_forget()
-    yield
-    index_forget()
 
 
 def point(name, floor, x, y):

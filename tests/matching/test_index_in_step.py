@@ -12,16 +12,9 @@ from tests.factories import ShopFactory, make_item
 from workflows.restock import stock_item_delete, stock_item_update
 from workflows.sales import sale_record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index")]
 
 HERE = engine.Position(0, 0.0, 0.0)
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    index_forget()
-    yield
-    index_forget()
 
 
 def found(name="red scarf"):
