@@ -135,12 +135,10 @@ class Walk:
         first, a shop's other items are not sorted in (a shop of its kind of goods may
         hold dozens of a want's items)."""
         if self.preference == "cheapest":
-            seen = set()
-            for key, distance in self.items(keys, bucket):
-                if key >> SLOT_BITS not in seen:
-                    seen.add(key >> SLOT_BITS)
-                    yield key, distance
-            return
+            return _first_of_each_shop(self.items(keys, bucket))
+        return self._by_distance(keys, bests=True)
+
+    def _by_distance(self, keys: BitMap, *, bests: bool = False) -> Iterator[tuple[int, float]]:
         by_key, available = self.catalogue.by_key, self.catalogue.available
         order, distances = self._distances
         for distance, run in itertools.groupby(order, key=distances.__getitem__):
@@ -148,34 +146,13 @@ class Walk:
             for slot in run:
                 start, end = shop_range(slot)
                 if not keys.range_cardinality(start, end):
-                    continue
-                best = None
-                for key in keys.iter_equal_or_larger(start):
-                    if key >= end:
-                        break
-                    if key in available:
-                        row = by_key[key]
-                        if best is None or (row.price, row.pk) < best[:2]:
-                            best = (row.price, row.pk, key)
-                if best is not None:
-                    found.append(best)
-            found.sort()
-            for _, _, key in found:
-                yield key, distance
-
-    def _by_distance(self, keys: BitMap) -> Iterator[tuple[int, float]]:
-        by_key, available = self.catalogue.by_key, self.catalogue.available
-        order, distances = self._distances
-        for distance, run in itertools.groupby(order, key=lambda slot: distances[slot]):
-            found = []
-            for slot in run:
-                start, end = shop_range(slot)
-                if keys.range_cardinality(start, end):
-                    for key in keys.iter_equal_or_larger(start):
-                        if key >= end:
-                            break
-                        if key in available:
-                            found.append((by_key[key].price, by_key[key].pk, key))
+                    continue  # most shops: no call at all
+                rows = [(by_key[key], key) for key in _in_stock(keys, start, end, available)]
+                here = [(row.price, row.pk, key) for row, key in rows]
+                if bests and here:
+                    found.append(min(here))
+                else:
+                    found += here
             found.sort()
             for _, _, key in found:
                 yield key, distance
@@ -200,6 +177,14 @@ class Walk:
             )
             for _, distance, _, key in found:
                 yield key, distance
+
+
+def _first_of_each_shop(items: Iterator[tuple[int, float]]) -> Iterator[tuple[int, float]]:
+    seen = set()
+    for key, distance in items:
+        if key >> SLOT_BITS not in seen:
+            seen.add(key >> SLOT_BITS)
+            yield key, distance
 
 
 _distance_cache: dict[tuple, tuple[tuple[int, ...], tuple[float, ...]]] = {}
