@@ -59,18 +59,13 @@ class PreparedRead(Generic[M]):
         self._local = threading.local()
 
     def rows(self, *values: str | int) -> list[M]:
-        if len(values) != len(self._samples):
-            raise TypeError(f"{len(self._samples)} values expected, {len(values)} given.")
         alias = self._alias
         connection = connections[alias]
-        plans: dict[str, tuple[BaseDatabaseWrapper, _Plan]] | None
-        plans = getattr(self._local, "plans", None)
-        if plans is None:
-            plans = self._local.plans = {}
-        entry = plans.get(alias)
+        entry: tuple[BaseDatabaseWrapper, _Plan] | None = getattr(self._local, "entry", None)
         if entry is None or entry[0] is not connection:
             queryset = self._build(*self._samples)
-            entry = plans[alias] = (connection, _plan(queryset, self._samples, connection))
+            entry = (connection, _plan(queryset, self._samples, connection))
+            self._local.entry = entry
         plan = entry[1]
         params = list(plan.params)
         for slot, value in zip(plan.slots, values, strict=True):

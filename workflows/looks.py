@@ -54,7 +54,7 @@ def shopper_face_look(*, shop: Shop, code: str, clerk: Clerk, kiosk: Kiosk | Non
 
 def shop_shares_look(*, shop: Shop, clerk: Clerk) -> list[Share]:
     """Who shared with ``shop``, with their wants: every shopper listed is a look."""
-    shares = list(shop_shares(shop_id=shop.pk))
+    shares = shop_shares(shop_id=shop.pk)
     access_log_snapshot(shop=shop, clerk=clerk, codes=[s.customer.code for s in shares])
     return shares
 

@@ -63,7 +63,7 @@ def token_depart(*, kiosk: Kiosk, token: str) -> None:
     for good: nothing to do, and a retried departure from a kiosk's queue must not fail
     forever."""
     try:
-        customer = customer_by_token(token)
+        customer = customer_by_token(token, with_last_kiosk=False)  # only who, not where
     except NotFound:
         return
     customer_depart(kiosk=kiosk, customer=customer)
