@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -11,10 +12,12 @@ from django.urls import reverse
 from core.errors import NotFound
 from mall.floorplan import (
     FloorPlan,
+    Pin,
     Spot,
     directions,
     floor_svg,
     list_pin_floors,
+    list_pins,
     plan_bounds,
     route_lines,
 )
@@ -142,12 +145,21 @@ def route_steps(start: Place, shop_slug: str) -> list[tuple[int, float, float, s
     return [(s.floor, s.x, s.y, s.kind) for s in steps or ()]
 
 
-def first_shop(results: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The shop of pin 1: the first offer of the list (``list_pins``' order)."""
-    for result in results:
-        for offer in result.get("offers", ()):
-            return offer["shop"]
-    return None
+def floor_map_svg(
+    number: int,
+    *,
+    steps: Sequence[tuple[int, float, float, str]] = (),
+    here: tuple[float, float] | None = None,
+    also: tuple[tuple[float, float], ...] = (),
+    pins: Sequence[Pin] = (),
+) -> tuple[FloorPlan, str]:
+    """Floor ``number``'s plan and its map: ``pins``, "You are here" at ``here``, and this
+    floor's part of the walking route ``steps`` (``route_steps``), all inside the frame
+    with the points ``also``."""
+    route = route_lines(steps, number)
+    also += ((here,) if here else ()) + tuple(p for line in route for p in line.points)
+    plan = floor_plan(number, also=also)
+    return plan, floor_svg(plan, pins=pins, here=here, route=route)
 
 
 def floor_corridors(
@@ -172,14 +184,11 @@ def list_maps(*, results: list[dict[str, Any]], at: dict[str, Any] | None) -> li
     Each: ``floor``, ``title``, ``here`` (bool), ``svg``."""
     floors = list_pin_floors(results)
     order = ([at["floor"]] if at else []) + [f for f in floors if not at or f != at["floor"]]
-    first = first_shop(results)
-    steps = route_steps((at["floor"], at["x"], at["y"]), first["slug"]) if at and first else []
+    pins = list_pins(results)  # pin 1: where the route goes
+    steps = route_steps((at["floor"], at["x"], at["y"]), pins[0].slug) if at and pins else []
     maps = []
     for number in order:
         here = (at["x"], at["y"]) if at and at["floor"] == number else None
-        route = route_lines(steps, number)
-        also = ((here,) if here else ()) + tuple(p for line in route for p in line.points)
-        plan = floor_plan(number, also=also)
-        svg = floor_svg(plan, pins=floors.get(number, []), here=here, route=route)
+        plan, svg = floor_map_svg(number, steps=steps, here=here, pins=floors.get(number, []))
         maps.append({"floor": number, "title": plan.title, "here": here is not None, "svg": svg})
     return maps

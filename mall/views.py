@@ -8,8 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from core.errors import NotFound
-from mall.floorplan import floor_svg, route_lines
-from mall.selectors import floor_image, floor_plan, route_steps
+from mall.selectors import floor_image, floor_map_svg, route_steps
 
 
 @require_GET
@@ -23,15 +22,13 @@ def floor_map(request: HttpRequest, floor: str) -> HttpResponse:
     point = _point(request.GET.get("x"), request.GET.get("y"))
     if point is not None:
         also = (point,)
-    route = []
+    steps = []
     start = _point(request.GET.get("from_x"), request.GET.get("from_y"))
     to = request.GET.get("to", "")
     from_floor = _floor(request.GET.get("from_floor", ""))
     if start is not None and to and from_floor is not None:
         steps = route_steps((from_floor, *start), to)
-        route = route_lines(steps, int(floor))
-        also += tuple(p for line in route for p in line.points)
-    svg = floor_svg(floor_plan(int(floor), also=also), route=route)
+    _, svg = floor_map_svg(int(floor), steps=steps, also=also)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
