@@ -13,7 +13,6 @@ its access log rows) and once with them switched off, in random order.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import percentile  # noqa: E402
+from bench.common import django_in, percentile  # noqa: E402
 
 
 def main() -> int:
@@ -32,13 +31,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="mall-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/bench.sqlite3")
-    os.environ["MEDIA_ROOT"] = f"{work}/media"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    django_in(Path(work))
     from django.core.management import call_command
 
     import workflows.cards as cards

@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from core.errors import NotFound
+from mall.imports import COORDINATE_MAX, FLOOR_MAX, FLOOR_MIN
 from mall.selectors import floor_image, floor_map_svg, route_steps
 
 
@@ -49,16 +50,16 @@ def _point(x: str | None, y: str | None) -> tuple[float, float] | None:
         point = float(x or ""), float(y or "")
     except ValueError:
         return None
-    if all(abs(value) <= 100_000 for value in point):  # NaN is not <= anything
+    if all(abs(value) <= COORDINATE_MAX for value in point):  # NaN is not <= anything
         return point
     return None
 
 
 def _floor(value: str) -> int | None:
-    """A floor number from a query value; None when it is not a plain whole number."""
-    if len(value) > 4:
-        return None
+    """A floor number from a query value; None when it is not a whole number of a floor
+    the mall may have (``mall.imports``' range)."""
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         return None
+    return number if FLOOR_MIN <= number <= FLOOR_MAX else None

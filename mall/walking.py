@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from django.db import connection
 
+from core.columns import concrete_field
 from mall.models import CorridorEdge, CorridorNode, CorridorVersion
 
 #: (floor, x, y) in the shops' own coordinates (metres).
@@ -142,9 +143,12 @@ _current: Walking | None = None
 
 def corridors_version() -> int:
     """The corridors' version now (one indexed read; 0 before any was drawn)."""
-    table = connection.ops.quote_name(CorridorVersion._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(CorridorVersion._meta.db_table)
+    version = quote(concrete_field(CorridorVersion, "version").column)
+    key = quote(CorridorVersion._meta.pk.column)
     with connection.cursor() as db:
-        db.execute(f"SELECT version FROM {table} WHERE id = 1")
+        db.execute(f"SELECT {version} FROM {table} WHERE {key} = 1")
         row = db.fetchone()
     return int(row[0]) if row else 0
 

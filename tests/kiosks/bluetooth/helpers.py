@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import io
-import socket
 
+from bench.servers import free_port
 from kiosks.bluetooth.transport import FrameLink, Handheld, Radio, open_radio
 from kiosks.bluetooth.virtual import VirtualLink
 
 
 def unreachable_server() -> str:
     """A localhost URL where nothing listens: a mall server that is down."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 async def connect_handheld(
@@ -51,9 +48,7 @@ class NetworkSwitch:
         import asyncio
 
         self.target = (target_host, target_port)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        self.port = free_port()
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
 
