@@ -143,10 +143,12 @@ def code_lookup_count(*, shop_id: int) -> None:
 
 def code_lookup(*, shop_id: int, find: Callable[[], T]) -> T:
     """``find()`` (a look-up by code) under the shop's limit: refused (429) once the shop
-    used up its misses; a miss (``NotFound``) counts."""
+    used up its misses; a miss (``NotFound`` of a code that finds no shopper the shop may
+    see, ``unknown_customer``) counts; any other ``NotFound`` (an unknown item) does not."""
     code_lookup_check(shop_id=shop_id)
     try:
         return find()
-    except NotFound:
-        code_lookup_count(shop_id=shop_id)
+    except NotFound as error:
+        if error.code == "unknown_customer":
+            code_lookup_count(shop_id=shop_id)
         raise

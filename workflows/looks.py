@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 
 from core.errors import NotFound
-from core.throttles import code_lookup_check, code_lookup_count
+from core.throttles import code_lookup, code_lookup_check, code_lookup_count
 from customers.models import Customer, Share
 from customers.selectors import customer_by_code, shop_shares, visible_customer
 from kiosks.models import Kiosk
@@ -98,14 +98,11 @@ def sale_to_code(
     """``workflows.sales.sale_record``; a sale to a shopper's code is logged after it (the
     shopper may be gone by then: their last want fulfilled). A code the shop cannot see
     counts against its look-up limit."""
-    if code:
-        code_lookup_check(shop_id=shop.pk)
-    try:
-        sale = sale_record(shop=shop, item_id=item_id, quantity=quantity, customer_code=code)
-    except NotFound as error:
-        if code and error.code == "unknown_customer":
-            code_lookup_count(shop_id=shop.pk)
-        raise
+
+    def record() -> Sale:
+        return sale_record(shop=shop, item_id=item_id, quantity=quantity, customer_code=code)
+
+    sale = code_lookup(shop_id=shop.pk, find=record) if code else record()
     if code:
         access_log_record(
             action=AccessAction.SALE, shop=shop, customer_code=code, clerk=clerk, kiosk=kiosk
